@@ -1,0 +1,12 @@
+# shellcheck shell=bash
+# node_exporter, built from its pinned release source, in the upstream tarball layout.
+VERSION=1.10.2
+
+build_artifacts() {
+  local out="$1" bin
+  bin="$(mktemp -d)"
+  go_install "github.com/prometheus/node_exporter@v$VERSION" github.com/prometheus/node_exporter \
+    "$bin" "$(prometheus_version_ldflags "$VERSION")"
+  pack_tarball "$out" "node_exporter-$VERSION.linux-$(mirror_arch)" "$bin/node_exporter"
+  rm -rf "$bin"
+}

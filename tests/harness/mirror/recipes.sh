@@ -1,0 +1,54 @@
+# Building blocks for mirror recipes (tests/harness/mirror/components/<name>.sh). Sourced.
+# shellcheck shell=bash
+
+mirror_dir() { echo "${MLOX_MIRROR_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/mlox-stack/mirror}"; }
+
+# The Debian/Go name of this machine's architecture; test hosts share it.
+mirror_arch() {
+  case "$(uname -m)" in
+    x86_64) echo amd64 ;;
+    aarch64) echo arm64 ;;
+    *) die "unsupported architecture $(uname -m)" ;;
+  esac
+}
+
+# Go >= 1.21 fetches the toolchain a module asks for through the module proxy by itself.
+ensure_go() {
+  need_command go "apt-get install golang-go"
+  local minor
+  minor="$(go env GOVERSION | sed -E 's/^go1\.([0-9]+).*/\1/')"
+  [ "$minor" -ge 21 ] \
+    || die "Go $(go env GOVERSION) is too old to fetch toolchains; install Go >= 1.21 (e.g. from backports)"
+}
+
+# go_install <module>@<version> <package path> <output dir> [ldflags]
+# Builds a static linux binary of a pinned release from the module proxy.
+go_install() {
+  local module_at="$1" package="$2" out="$3" ldflags="${4:-}"
+  ensure_go
+  local gobin
+  gobin="$(mktemp -d)"
+  GOBIN="$gobin" CGO_ENABLED=0 GOOS=linux GOARCH="$(mirror_arch)" GOFLAGS="-trimpath -buildvcs=false" \
+    go install -ldflags "-s -w $ldflags" "${package}@${module_at#*@}"
+  mv "$gobin"/* "$out/"
+  rmdir "$gobin"
+}
+
+# Version stamp for programs built on github.com/prometheus/common/version.
+prometheus_version_ldflags() {
+  local v="github.com/prometheus/common/version"
+  echo "-X $v.Version=$1 -X $v.Revision=v$1 -X $v.Branch=release -X $v.BuildUser=mlox-mirror"
+}
+
+# pack_tarball <output dir> <top dir name> <file>...: an upstream-style .tar.gz holding one top
+# directory, with fixed owners and times so rebuilding gives the same bytes.
+pack_tarball() {
+  local out="$1" top="$2" stage
+  shift 2
+  stage="$(mktemp -d)"
+  mkdir "$stage/$top"
+  cp -- "$@" "$stage/$top/"
+  tar -C "$stage" --sort=name --owner=0 --group=0 --numeric-owner --mtime='2000-01-01 00:00Z' \
+    -cf - "$top" | gzip -n > "$out/$top.tar.gz"
+  rm -rf "$stage"
+}
