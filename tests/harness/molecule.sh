@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs molecule scenarios on Debian test hosts: converge, idempotence (zero changes), converge in
-# check mode (zero changes), verify. Prepares what they need first: Docker engine, test-host
-# images, the artifact mirror and its HTTP server.
+# Runs molecule scenarios on Debian test hosts: converge in check mode on the fresh hosts (must not
+# fail), converge, idempotence (zero changes), converge in check mode (zero changes), verify.
+# Prepares what they need first: Docker engine, test-host images, the artifact mirror and its
+# HTTP server.
 #
 # usage: molecule.sh [-s scenario]... [-d 12|13]...
 #   default scenarios: every directory under molecule/ with a molecule.yml
@@ -44,6 +45,7 @@ run_scenario() {
   molecule destroy -s "$scenario" > /dev/null 2>&1 || true
   molecule create -s "$scenario" \
     && molecule prepare -s "$scenario" \
+    && molecule converge -s "$scenario" -- --check \
     && molecule converge -s "$scenario" \
     && molecule idempotence -s "$scenario" \
     && { molecule converge -s "$scenario" -- --check 2>&1 | python3 "$here/assert_no_changes.py"; } \

@@ -5,6 +5,7 @@ package index like any other package.
 """
 
 import ensurepip
+import os
 import subprocess
 import sys
 
@@ -12,6 +13,8 @@ import sys
 GET_PIP_ONLY_OPTIONS = {"--no-setuptools", "--no-wheel"}
 
 if __name__ == "__main__":
+    # ensurepip blanks pip's configuration (index, certificates) in os.environ; keep the caller's.
+    environment = dict(os.environ)
     ensurepip.bootstrap(upgrade=True)
     options = [arg for arg in sys.argv[1:] if arg not in GET_PIP_ONLY_OPTIONS]
-    sys.exit(subprocess.call([sys.executable, "-m", "pip", "install", *options]))
+    sys.exit(subprocess.call([sys.executable, "-m", "pip", "install", *options], env=environment))

@@ -1,0 +1,37 @@
+# Development and test entry points. `make test` is the one command CI runs.
+#   make test                         everything: lint, sanity, unit tests, every molecule scenario
+#   make molecule SCENARIO=pki        one scenario (on every distro in DISTRO)
+#   make molecule DISTRO=12           every scenario on Debian 12 only
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+VENV := .venv
+BIN := $(VENV)/bin
+export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.collections
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+SCENARIO ?=
+DISTRO ?= 13 12
+
+.PHONY: test venv lint sanity unit molecule collection clean
+
+test: venv lint sanity unit molecule
+	@echo "make test: all checks passed"
+
+venv:
+	@bash tests/harness/setup-venv.sh
+
+lint: venv
+	yamllint --strict .
+	ansible-lint
+
+sanity: venv
+	bash tests/harness/sanity.sh
+
+unit: venv
+	pytest tests/unit
+
+molecule: venv
+	bash tests/harness/molecule.sh $(addprefix -s ,$(SCENARIO)) $(addprefix -d ,$(DISTRO))
+
+clean:
+	rm -rf build .collections
