@@ -32,8 +32,11 @@ cd "$root"
 ensure_docker
 "$here/images/build.sh" "${distros[@]}"
 "$here/mirror/build.sh"
-MLOX_TEST_MIRROR_URL="$("$here/mirror/serve.sh" start)"
-trap '"$here/mirror/serve.sh" stop' EXIT
+# A server already running (another run in progress) is shared, and left to its owner to stop.
+if ! MLOX_TEST_MIRROR_URL="$("$here/mirror/serve.sh" url)"; then
+  MLOX_TEST_MIRROR_URL="$("$here/mirror/serve.sh" start)"
+  trap '"$here/mirror/serve.sh" stop' EXIT
+fi
 export MLOX_TEST_MIRROR_URL
 export MLOX_TEST_CA_BUNDLE="${MLOX_TEST_CA_BUNDLE:-/etc/ssl/certs/ca-certificates.crt}"
 export ANSIBLE_COLLECTIONS_PATH="$root/.collections"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Serves the artifact mirror over HTTP on the test network's gateway address, so test hosts
-# (and only they and this machine) reach it. Prints the mirror URL; `serve.sh stop` ends it.
+# (and only they and this machine) reach it. `start` and `url` print the mirror URL; `url` fails
+# when no server of ours answers; `stop` ends it.
 #
-# usage: serve.sh start|stop
+# usage: serve.sh start|url|stop
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=tests/harness/lib.sh
@@ -15,6 +16,18 @@ port="${MLOX_TEST_MIRROR_PORT:-18080}"
 state_dir="$(mirror_dir)/.server"
 pid_file="$state_dir/pid"
 
+gateway() {
+  docker network inspect -f '{{ (index .IPAM.Config 0).Gateway }}' "$network" 2> /dev/null
+}
+
+url() {
+  [ -f "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2> /dev/null || return 1
+  local url
+  url="http://$(gateway):$port"
+  curl -fsS -o /dev/null "$url/" 2> /dev/null || return 1
+  echo "$url"
+}
+
 stop() {
   if [ -f "$pid_file" ]; then
     kill "$(cat "$pid_file")" 2> /dev/null || true
@@ -25,14 +38,14 @@ stop() {
 start() {
   stop
   docker network inspect "$network" > /dev/null 2>&1 || docker network create "$network" > /dev/null
-  local gateway
-  gateway="$(docker network inspect -f '{{ (index .IPAM.Config 0).Gateway }}' "$network")"
-  [ -n "$gateway" ] || die "network $network has no gateway address"
+  local address
+  address="$(gateway)"
+  [ -n "$address" ] || die "network $network has no gateway address"
   mkdir -p "$state_dir"
-  nohup python3 -m http.server --bind "$gateway" --directory "$(mirror_dir)" "$port" \
+  nohup python3 -m http.server --bind "$address" --directory "$(mirror_dir)" "$port" \
     > "$state_dir/access.log" 2>&1 &
   echo $! > "$pid_file"
-  local url="http://$gateway:$port"
+  local url="http://$address:$port"
   for _ in $(seq 1 50); do
     if curl -fsS -o /dev/null "$url/" 2> /dev/null; then
       echo "$url"
@@ -46,6 +59,7 @@ start() {
 
 case "${1:-}" in
   start) start ;;
+  url) url ;;
   stop) stop ;;
-  *) die "usage: $0 start|stop" ;;
+  *) die "usage: $0 start|url|stop" ;;
 esac
