@@ -7,6 +7,8 @@ root="$(cd "$here/../.." && pwd)"
 # shellcheck source=tests/harness/lib.sh
 . "$here/lib.sh"
 
+need_command shellcheck "apt-get install shellcheck"
+
 venv="$root/.venv"
 pip_version="$("$venv/bin/python" -c '
 from ansible_test._internal.python_requirements import get_venv_packages
