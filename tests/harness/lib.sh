@@ -36,8 +36,7 @@ ensure_docker() {
   command -v docker > /dev/null 2>&1 || apt_install docker.io
   log "starting dockerd"
   nohup dockerd > /var/log/mlox-dockerd.log 2>&1 &
-  local i
-  for i in $(seq 1 60); do
+  for _ in $(seq 1 60); do
     docker info > /dev/null 2>&1 && return 0
     sleep 1
   done

@@ -23,7 +23,9 @@ while getopts "s:d:" opt; do
   esac
 done
 if [ "${#scenarios[@]}" -eq 0 ]; then
-  mapfile -t scenarios < <(cd "$root/molecule" && ls -d -- */molecule.yml | cut -d/ -f1)
+  for config in "$root"/molecule/*/molecule.yml; do
+    scenarios+=("$(basename "$(dirname "$config")")")
+  done
 fi
 # shellcheck disable=SC2206
 [ "${#distros[@]}" -gt 0 ] || distros=(${MLOX_TEST_DISTROS:-13 12})

@@ -41,7 +41,9 @@ build_component() {
 }
 
 if [ "$#" -eq 0 ]; then
-  set -- $(cd "$here/components" && ls -- *.sh | sed 's/\.sh$//')
+  for recipe in "$here"/components/*.sh; do
+    set -- "$@" "$(basename "$recipe" .sh)"
+  done
 fi
 for component in "$@"; do
   build_component "$component"
