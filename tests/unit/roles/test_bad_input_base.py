@@ -18,8 +18,7 @@ def write(path, text):
 CASES = {
     # wrong types, caught by the argument specs
     "packages-not-a-list": (lambda tmp: {"base_packages": {"curl": True}}, "base_packages"),
-    "cache-time-not-an-int": (lambda tmp: {"base_apt_cache_valid_time": "an hour"},
-                              "base_apt_cache_valid_time"),
+    "extra-packages-not-a-list": (lambda tmp: {"base_packages_extra": {"htop": True}}, "base_packages_extra"),
     # a value outside the choices
     "unknown-package-state": (lambda tmp: {"base_packages_state": "newest"}, "base_packages_state"),
     # rules of preflight.yml
