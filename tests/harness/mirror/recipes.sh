@@ -3,6 +3,16 @@
 
 mirror_dir() { echo "${MLOX_MIRROR_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/mlox-stack/mirror}"; }
 
+# role_default <role> <variable>: a scalar default of a role, so that a recipe mirrors exactly the
+# version the role installs (one fact in one place).
+role_default() {
+  local file value
+  file="$(dirname "${BASH_SOURCE[0]}")/../../../roles/$1/defaults/main.yml"
+  value="$(sed -n -E "s/^$2:[[:space:]]*\"?([^\"#]*[^\"#[:space:]])\"?.*$/\1/p" "$file")"
+  [ -n "$value" ] || die "no default for $2 in $file"
+  echo "$value"
+}
+
 # The Debian/Go name of this machine's architecture; test hosts share it.
 mirror_arch() {
   case "$(uname -m)" in

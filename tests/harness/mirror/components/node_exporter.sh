@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # node_exporter, built from its pinned release source, in the upstream tarball layout.
-VERSION=1.10.2
+VERSION="$(role_default node_exporter node_exporter_version)"
 
 build_artifacts() {
   local out="$1" bin
