@@ -22,13 +22,26 @@ mirror_arch() {
   esac
 }
 
-# Go >= 1.21 fetches the toolchain a module asks for through the module proxy by itself.
+# Go >= 1.21 fetches the toolchain a module asks for through the module proxy by itself. An older
+# Go (Debian 12 ships 1.19) first fetches this one from the module proxy, as a module.
+go_bootstrap_toolchain="${MLOX_GO_TOOLCHAIN:-go1.25.5}"
+
 ensure_go() {
   need_command go "apt-get install golang-go"
-  local minor
-  minor="$(go env GOVERSION | sed -E 's/^go1\.([0-9]+).*/\1/')"
-  [ "$minor" -ge 21 ] \
-    || die "Go $(go env GOVERSION) is too old to fetch toolchains; install Go >= 1.21 (e.g. from backports)"
+  [ "$(go env GOVERSION | sed -E 's/^go1\.([0-9]+).*/\1/')" -ge 21 ] && return 0
+  log "Go $(go env GOVERSION) cannot fetch toolchains; fetching $go_bootstrap_toolchain from the module proxy"
+  local work dir
+  work="$(mktemp -d)"
+  dir="$(cd "$work" && go mod init mlox-go-bootstrap > /dev/null 2>&1 \
+    && GOFLAGS=-modcacherw go mod download -json \
+      "golang.org/toolchain@v0.0.1-$go_bootstrap_toolchain.linux-$(mirror_arch)" \
+    | sed -n -E 's/^[[:space:]]*"Dir": "(.*)",?$/\1/p')"
+  rm -rf "$work"
+  [ -n "$dir" ] || die "could not fetch Go $go_bootstrap_toolchain from the module proxy"
+  # Module zips carry no file modes.
+  chmod +x "$dir"/bin/* "$dir"/pkg/tool/*/*
+  export GOROOT="$dir" PATH="$dir/bin:$PATH"
+  log "using $(go env GOVERSION) from $dir"
 }
 
 # go_install <module>@<version> <package path> <output dir> [ldflags]
