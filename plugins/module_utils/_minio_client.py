@@ -21,6 +21,8 @@ import shutil
 import tempfile
 from urllib.parse import urlsplit
 
+from ansible_collections.mlox.stack.plugins.module_utils._s3_rules import load_policy
+
 DEFAULT_MC_PATH = "/opt/mlox/mc/current/mc"
 ADMIN_ALIAS = "mloxadmin"
 CHECK_ALIAS = "mloxcheck"
@@ -107,7 +109,8 @@ def _canonical(value, key=None):
     if key is not None and key not in _SCALAR_KEYS and isinstance(value, (str, dict)):
         value = [value]
     if isinstance(value, dict):
-        return {name: _canonical(item, name) for name, item in value.items()}
+        # MinIO drops empty statement ids.
+        return {name: _canonical(item, name) for name, item in value.items() if not (name == "Sid" and item == "")}
     if isinstance(value, list):
         items = {}
         for item in value:
@@ -115,6 +118,16 @@ def _canonical(value, key=None):
             items[json.dumps(item, sort_keys=True)] = item
         return [items[text] for text in sorted(items)]
     return value
+
+
+def policy_document(policy):
+    """`policy` (a dict, or JSON text of one) as the dict to send to MinIO; raise ValueError
+    when it is not a policy document. A single statement object becomes a one-element list,
+    as MinIO accepts only lists."""
+    document = dict(load_policy(policy))
+    if isinstance(document["Statement"], dict):
+        document["Statement"] = [document["Statement"]]
+    return document
 
 
 def policies_equal(left, right):
