@@ -287,3 +287,31 @@ class MinioClient:
         finally:
             self._aliases.pop(CHECK_ALIAS, None)
         return True
+
+
+def taken_access_keys(client, keys):
+    """Those of `keys` that a user or another service account already has."""
+    taken = []
+    for key in keys:
+        try:
+            client.run("admin", "user", "svcacct", "info", client.admin(), key)
+        except MinioError as error:
+            if error.code == "XMinioInvalidIAMCredentials":
+                continue
+            if error.code != "AccessDenied":  # the admin API's answer for a user's access key
+                raise
+        taken.append(key)
+    return taken
+
+
+def missing_policies(client, names):
+    """Those of the policy `names` that the server does not have."""
+    missing = []
+    for name in names:
+        try:
+            client.run("admin", "policy", "info", client.admin(), name)
+        except MinioError as error:
+            if error.code != "XMinioAdminNoSuchPolicy":
+                raise
+            missing.append(name)
+    return missing

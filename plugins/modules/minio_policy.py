@@ -10,7 +10,7 @@ DOCUMENTATION = r"""
 module: minio_policy
 short_description: Manage an IAM policy on a MinIO server
 version_added: 0.2.0
-author: mlox.stack contributors
+author: mlox.stack contributors (!UNKNOWN)
 description:
   - Creates, updates and removes a named IAM policy on a MinIO server with the MinIO client C(mc).
   - The wanted and the stored document are compared by meaning, not text; MinIO reformats documents,

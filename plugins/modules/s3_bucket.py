@@ -10,9 +10,9 @@ DOCUMENTATION = r"""
 module: s3_bucket
 short_description: Manage a bucket on a MinIO server
 version_added: 0.2.0
-author: mlox.stack contributors
+author: mlox.stack contributors (!UNKNOWN)
 description:
-  - Creates, configures and removes a bucket on a MinIO server with the MinIO client C(mc):
+  - Creates, configures and removes a bucket on a MinIO server with the MinIO client C(mc); sets its
     versioning, object lock, quota and anonymous access.
   - Anonymous access is off unless O(anonymous_access) turns it on.
   - The bucket name is checked against the S3 naming rules before the server is contacted.

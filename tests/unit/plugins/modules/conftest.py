@@ -17,6 +17,7 @@ import secrets
 import socket
 import ssl
 import subprocess
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -103,8 +104,6 @@ class MinioServer:
         self.endpoint = "https://127.0.0.1:%d" % self.port
         self.log = workdir / "minio.log"
         (workdir / "data").mkdir()
-        (workdir / "mc").mkdir(mode=0o700)
-        self._mc_config = str(workdir / "mc")
         env = dict(os.environ, MINIO_ROOT_USER=self.root_user, MINIO_ROOT_PASSWORD=self.root_password,
                    MINIO_BROWSER="off", MINIO_UPDATE="off")
         with open(self.log, "wb") as log:
@@ -154,10 +153,14 @@ class MinioServer:
         """Run mc --json as root (or as the given user); return (rc, list of JSON messages)."""
         access_key = access_key or self.root_user
         secret_key = secret_key or self.root_password
-        host = "https://%s:%s@127.0.0.1:%d" % (access_key, secret_key, self.port)
-        env = dict(os.environ, MC_CONFIG_DIR=self._mc_config, SSL_CERT_FILE=self.ca_file, MC_HOST_t=host)
-        done = subprocess.run([self.mc_path, "--json"] + list(args), env=env, input=stdin,
-                              capture_output=True, text=True, timeout=60, check=False)
+        with tempfile.TemporaryDirectory() as config_dir:
+            env = dict(os.environ, MC_CONFIG_DIR=config_dir, SSL_CERT_FILE=self.ca_file)
+            # mc reads no ':' in MC_HOST credentials, so such keys go into its config file.
+            alias = {"url": self.endpoint, "accessKey": access_key, "secretKey": secret_key, "api": "s3v4",
+                     "path": "auto"}
+            Path(config_dir, "config.json").write_text(json.dumps({"version": "10", "aliases": {"t": alias}}))
+            done = subprocess.run([self.mc_path, "--json"] + list(args), env=env, input=stdin,
+                                  capture_output=True, text=True, timeout=60, check=False)
         messages = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
         return done.returncode, messages
 
@@ -218,11 +221,13 @@ def _fail_json(self, msg, **result):
 class ModuleRunner:
     """Runs a module's main() in process. Results are returned as the module passed them to
     exit_json/fail_json (before Ansible's no_log masking, so a leaked secret shows); every
-    command the module ran is kept in `commands` as (argv, stdin, environ_update)."""
+    command the module ran is kept in `commands` as (argv, stdin, environ_update), and the
+    permissions of the files in mc's config directory at that time in `file_modes`."""
 
     def __init__(self, server):
         self.server = server
         self.commands = []
+        self.file_modes = []
 
     def __call__(self, module, args, check_mode=False, diff=False, connection=True):
         params = dict(self.server.connection()) if connection else {}
@@ -232,7 +237,10 @@ class ModuleRunner:
         commands = self.commands
 
         def recording_run_command(module_self, argv, *pargs, **kwargs):
-            commands.append((list(argv), kwargs.get("data"), dict(kwargs.get("environ_update") or {})))
+            environ = dict(kwargs.get("environ_update") or {})
+            commands.append((list(argv), kwargs.get("data"), environ))
+            if environ.get("MC_CONFIG_DIR"):
+                self.file_modes.append(_modes(environ["MC_CONFIG_DIR"]))
             return real_run_command(module_self, argv, *pargs, **kwargs)
 
         with _module_args(params), \
@@ -244,6 +252,16 @@ class ModuleRunner:
             except _ModuleExit as done:
                 return done.result
         raise AssertionError("%s returned without exit_json or fail_json" % module.__name__)
+
+
+def _modes(directory):
+    """Permission bits of a directory and of the files in it: {path: mode}."""
+    modes = {directory: os.stat(directory).st_mode & 0o777}
+    for name in os.listdir(directory):
+        path = os.path.join(directory, name)
+        if os.path.isfile(path):
+            modes[path] = os.stat(path).st_mode & 0o777
+    return modes
 
 
 def _module_args(params):
