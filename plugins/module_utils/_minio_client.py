@@ -218,7 +218,12 @@ class MinioClient:
     def _environment(self):
         environment = {"MC_CONFIG_DIR": self._config_dir}
         if self.ca_file:
-            environment["SSL_CERT_FILE"] = self.ca_file
+            # Go reads SSL_CERT_FILE and, besides, every file in SSL_CERT_DIR (default
+            # /etc/ssl/certs): an empty directory makes ca_file the only trust anchor.
+            no_more_cas = os.path.join(self._config_dir, "no-more-cas")
+            if not os.path.isdir(no_more_cas):
+                os.mkdir(no_more_cas, 0o700)
+            environment.update(SSL_CERT_FILE=self.ca_file, SSL_CERT_DIR=no_more_cas)
         scheme, host = self.endpoint.split("://", 1)
         in_file = {}
         for alias, (access_key, secret_key) in self._aliases.items():

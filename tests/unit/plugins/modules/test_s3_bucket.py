@@ -206,6 +206,7 @@ def test_no_secret_on_a_command_line(minio_server, run_module, unique):
         assert stdin is None
         assert minio_server.root_password in environ["MC_HOST_mloxadmin"]
         assert environ["SSL_CERT_FILE"] == minio_server.ca_file
+        assert environ["SSL_CERT_DIR"].startswith(environ["MC_CONFIG_DIR"])  # ca_file only, not /etc/ssl/certs
         assert "--insecure" not in argv
         assert not os.path.exists(environ["MC_CONFIG_DIR"])
 
