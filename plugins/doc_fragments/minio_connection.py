@@ -10,6 +10,12 @@ from __future__ import annotations
 
 class ModuleDocFragment:
     DOCUMENTATION = r"""
+attributes:
+  action_group:
+    description: Use C(group/mlox.stack.minio) in C(module_defaults) to set the connection options once.
+    support: full
+    membership:
+      - mlox.stack.minio
 options:
   endpoint_url:
     description:

@@ -266,6 +266,16 @@ class MinioClient:
             raise MinioError(self.scrub("mc %s failed (rc=%s): %s" % (" ".join(args[:3]), rc, detail)))
         return messages
 
+    def run_or_none(self, missing_code, *args, **kwargs):
+        """Like run(), but return None when mc fails with `missing_code` (the error code of
+        the server for "no such bucket/user/policy")."""
+        try:
+            return self.run(*args, **kwargs)
+        except MinioError as error:
+            if error.code == missing_code:
+                return None
+            raise
+
     def _error(self, args, error):
         cause = error.get("cause") or {}
         details = cause.get("error") if isinstance(cause.get("error"), dict) else {}

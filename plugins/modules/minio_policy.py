@@ -24,11 +24,6 @@ attributes:
   diff_mode:
     description: Returns the policy document before and after in diff mode.
     support: full
-  action_group:
-    description: Use C(group/mlox.stack.minio) in C(module_defaults) to set the connection options once.
-    support: full
-    membership:
-      - mlox.stack.minio
 options:
   name:
     description: Name of the policy.
@@ -118,12 +113,9 @@ from ansible_collections.mlox.stack.plugins.module_utils._minio_client import (
 
 def read_policy(client, name):
     """The stored document of policy `name`, or None when there is no such policy."""
-    try:
-        messages = client.run("admin", "policy", "info", client.admin(), name)
-    except MinioError as error:
-        if error.code == "XMinioAdminNoSuchPolicy":
-            return None
-        raise
+    messages = client.run_or_none("XMinioAdminNoSuchPolicy", "admin", "policy", "info", client.admin(), name)
+    if messages is None:
+        return None
     return ((messages[-1] if messages else {}).get("policyInfo") or {}).get("Policy")
 
 

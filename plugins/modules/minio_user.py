@@ -28,11 +28,6 @@ attributes:
   diff_mode:
     description: Returns the user's status, policies and service accounts before and after in diff mode.
     support: full
-  action_group:
-    description: Use C(group/mlox.stack.minio) in C(module_defaults) to set the connection options once.
-    support: full
-    membership:
-      - mlox.stack.minio
 options:
   access_key:
     description: The user's access key, that is, its user name.
@@ -209,12 +204,9 @@ from ansible_collections.mlox.stack.plugins.module_utils._minio_client import (
 
 def read_user(client, access_key):
     """The user's state (no secret), or None when there is no such user."""
-    try:
-        messages = client.run("admin", "user", "info", client.admin(), access_key)
-    except MinioError as error:
-        if error.code == "XMinioAdminNoSuchUser":
-            return None
-        raise
+    messages = client.run_or_none("XMinioAdminNoSuchUser", "admin", "user", "info", client.admin(), access_key)
+    if messages is None:
+        return None
     info = messages[-1] if messages else {}
     accounts = client.run("admin", "user", "svcacct", "ls", client.admin(), access_key)
     return {

@@ -25,11 +25,6 @@ attributes:
   diff_mode:
     description: Returns the bucket's settings before and after in diff mode.
     support: full
-  action_group:
-    description: Use C(group/mlox.stack.minio) in C(module_defaults) to set the connection options once.
-    support: full
-    membership:
-      - mlox.stack.minio
 options:
   name:
     description:
@@ -158,12 +153,9 @@ _QUOTA_HINT = "the server must support MinIO bucket quotas (a MinIO admin featur
 
 def read_bucket(client, name):
     """The bucket's settings, or None when it does not exist."""
-    try:
-        anonymous = client.run("anonymous", "get", client.admin(name))
-    except MinioError as error:
-        if error.code == "NoSuchBucket":
-            return None
-        raise
+    anonymous = client.run_or_none("NoSuchBucket", "anonymous", "get", client.admin(name))
+    if anonymous is None:
+        return None
     permission = anonymous[-1].get("permission", "") if anonymous else ""
     stat = client.run("stat", client.admin(name))
     stat = stat[-1] if stat else {}
