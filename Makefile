@@ -27,9 +27,9 @@ lint: venv
 sanity: venv
 	bash tests/harness/sanity.sh
 
-# The module tests run the MinIO server and mc from the artifact mirror.
+# The module tests run the MinIO server, mc and an MLflow server from the artifact mirror.
 unit: venv
-	bash tests/harness/mirror/build.sh minio mc
+	bash tests/harness/mirror/build.sh minio mc mlflow
 	pytest tests/unit
 
 molecule: venv

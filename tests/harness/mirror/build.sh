@@ -17,14 +17,16 @@ mirror_dir="$(mirror_dir)"
 build_component() {
   local name="$1" recipe="$here/components/$1.sh" hash target work
   [ -f "$recipe" ] || die "no mirror recipe for '$name' (expected $recipe)"
-  hash="$(cat "$recipe" "$here/recipes.sh" | sha256sum | cut -c1-16)"
-  # Each recipe sets VERSION and defines build_artifacts <output dir>.
-  unset VERSION
+  # Each recipe sets VERSION, defines build_artifacts <output dir>, and may set COMPONENT (when
+  # it is not the recipe's name) and INPUTS (more files whose change means a rebuild).
+  unset VERSION COMPONENT INPUTS
   unset -f build_artifacts
   # shellcheck source=/dev/null
   . "$recipe"
   [ -n "${VERSION:-}" ] || die "$recipe does not set VERSION"
-  target="$mirror_dir/$name/$VERSION"
+  # shellcheck disable=SC2086
+  hash="$(cat "$recipe" "$here/recipes.sh" ${INPUTS:-} | sha256sum | cut -c1-16)"
+  target="$mirror_dir/${COMPONENT:-$name}/$VERSION"
   if [ "$(cat "$target/.recipe" 2> /dev/null)" = "$hash" ]; then
     log "mirror: $name $VERSION is up to date"
     return 0

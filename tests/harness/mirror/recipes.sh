@@ -3,11 +3,13 @@
 
 mirror_dir() { echo "${MLOX_MIRROR_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/mlox-stack/mirror}"; }
 
+role_defaults_file() { echo "$(dirname "${BASH_SOURCE[0]}")/../../../roles/$1/defaults/main.yml"; }
+
 # role_default <role> <variable>: a scalar default of a role, so that a recipe mirrors exactly the
 # version the role installs (one fact in one place).
 role_default() {
   local file value
-  file="$(dirname "${BASH_SOURCE[0]}")/../../../roles/$1/defaults/main.yml"
+  file="$(role_defaults_file "$1")"
   value="$(sed -n -E "s/^$2:[[:space:]]*\"?([^\"#]*[^\"#[:space:]])\"?.*$/\1/p" "$file")"
   [ -n "$value" ] || die "no default for $2 in $file"
   echo "$value"
@@ -74,4 +76,52 @@ pack_tarball() {
   tar -C "$stage" --sort=name --owner=0 --group=0 --numeric-owner --mtime='2000-01-01 00:00Z' \
     -cf - "$top" | gzip -n > "$out/$top.tar.gz"
   rm -rf "$stage"
+}
+
+# yaml_value <file> <key>: a top-level value of a YAML file; a list prints one item a line.
+yaml_value() {
+  local python
+  python="$(dirname "${BASH_SOURCE[0]}")/../../../.venv/bin/python"
+  [ -x "$python" ] || die "no $python; run 'make venv' first"
+  "$python" - "$1" "$2" << 'PY'
+import sys
+import yaml
+
+with open(sys.argv[1], encoding="utf-8") as stream:
+    value = yaml.safe_load(stream)[sys.argv[2]]
+print("\n".join(map(str, value)) if isinstance(value, list) else value)
+PY
+}
+
+# role_default_list <role> <variable>: a list default of a role, one item a line.
+role_default_list() { yaml_value "$(role_defaults_file "$1")" "$2"; }
+
+# The Python of each supported Debian release (12: 3.11, 13: 3.13); a wheelhouse serves both.
+wheelhouse_pythons="${MLOX_WHEELHOUSE_PYTHONS:-3.11 3.13}"
+
+# pip_wheelhouse <output dir> <requirement>...: the wheels of the requirements and all their
+# dependencies for every Python in wheelhouse_pythons on glibc Linux, plus index.html, a page of
+# links with their sha256 that `pip install --no-index --find-links <URL of index.html>` reads.
+pip_wheelhouse() {
+  local out="$1" python abi arch platforms=() minor
+  shift
+  arch="$(uname -m)"
+  platforms+=(--platform "manylinux2014_$arch" --platform "linux_$arch")
+  for minor in $(seq 17 36); do
+    platforms+=(--platform "manylinux_2_${minor}_$arch")
+  done
+  for python in $wheelhouse_pythons; do
+    abi="cp${python/./}"
+    log "wheelhouse: Python $python"
+    "$(dirname "${BASH_SOURCE[0]}")/../../../.venv/bin/pip" download --quiet --dest "$out" \
+      --only-binary=:all: --python-version "$python" --implementation cp --abi "$abi" \
+      "${platforms[@]}" "$@"
+  done
+  {
+    echo '<!DOCTYPE html><html><body>'
+    (cd "$out" && sha256sum -- *.whl) | while read -r sum file; do
+      echo "<a href=\"$file#sha256=$sum\">$file</a><br>"
+    done
+    echo '</body></html>'
+  } > "$out/index.html"
 }
