@@ -2,8 +2,9 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""A real MinIO server over TLS for the S3/MinIO module tests, and a way to run a module in
-process and get its result.
+"""A real MinIO server over TLS for the S3/MinIO module tests, a real MLflow server for the
+MLflow module tests (see mlflow_server.py), and a way to run a module in process and get its
+result.
 
 The server and mc binaries come from the artifact mirror, at the versions the minio role pins.
 One server runs for the whole session; every test uses names of its own.
@@ -33,6 +34,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from ansible.module_utils import basic
+from mlflow_server import MlflowServer, TlsProxy, pinned_version, server_venv
 
 ROOT = Path(__file__).resolve().parents[4]
 BUILD_HINT = "run `bash tests/harness/mirror/build.sh minio mc` (it builds them into the artifact mirror)"
@@ -276,3 +278,33 @@ def _module_args(params):
 @pytest.fixture
 def run_module(minio_server):
     return ModuleRunner(minio_server)
+
+
+@pytest.fixture(scope="session")
+def mlflow_server(tmp_path_factory):
+    version = pinned_version()
+    try:
+        venv = server_venv(mirror_root() / "mlflow" / version, version)
+    except RuntimeError as error:
+        pytest.fail(str(error), pytrace=False)
+    server = MlflowServer(venv, tmp_path_factory.mktemp("mlflow"))
+    try:
+        server.wait_healthy()
+    except RuntimeError as error:
+        pytest.fail(str(error), pytrace=False)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def mlflow_tls(mlflow_server, tmp_path_factory):
+    """HTTPS in front of the MLflow server: (URL, CA file that issued its certificate)."""
+    certs, ca_file = make_tls(tmp_path_factory.mktemp("mlflow-tls"))
+    proxy = TlsProxy(str(certs / "public.crt"), str(certs / "private.key"), mlflow_server.port)
+    yield proxy.url, str(ca_file)
+    proxy.stop()
+
+
+@pytest.fixture
+def run_mlflow_module(mlflow_server):
+    return ModuleRunner(mlflow_server)
