@@ -71,8 +71,8 @@ def parse_tracking_uri(uri):
 def first_line(message):
     """MLflow's message without the SQL statement and parameters it sometimes appends (they
     may hold password hashes)."""
-    message = str(message or "").strip().splitlines()[0] if str(message or "").strip() else ""
-    return message.split(" Error: (")[0].strip()
+    lines = str(message or "").strip().splitlines()
+    return lines[0].split(" Error: (", maxsplit=1)[0].strip() if lines else ""
 
 
 class MlflowClient:

@@ -156,10 +156,12 @@ class UserTask:
         if current is None:
             if not params["password"]:
                 self.module.fail_json(msg="password is required to create MLflow user %s" % name)
-            created = self.send("POST", "/api/2.0/mlflow/users/create", {"username": name,
-                                                                          "password": params["password"]})
-            after = describe(created["user"]) if created else {"name": name, "exists": True, "id": None,
-                                                                "is_admin": False}
+            created = self.send("POST", "/api/2.0/mlflow/users/create",
+                                {"username": name, "password": params["password"]})
+            if created:
+                after = describe(created["user"])
+            else:
+                after = {"name": name, "exists": True, "id": None, "is_admin": False}
         else:
             after = describe(current)
             if params["update_password"] == "always" and params["password"]:

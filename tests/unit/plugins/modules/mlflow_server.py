@@ -214,7 +214,7 @@ class _TlsPipe(socketserver.BaseRequestHandler):
                 selector.register(client, selectors.EVENT_READ, backend)
                 selector.register(backend, selectors.EVENT_READ, client)
                 while True:
-                    for key, _ in selector.select(timeout=30):
+                    for key, _events in selector.select(timeout=30):
                         try:
                             data = key.fileobj.recv(65536)
                         except (ssl.SSLError, OSError):

@@ -89,8 +89,8 @@ def test_admin_flag(mlflow_server, run_mlflow_module, unique):
     assert run_mlflow_module(mlflow_user, {"name": name, "admin": False})["changed"] is False
 
     # An admin may create users; the demoted user may not.
-    status, _ = mlflow_server.call("POST", USERS + "create", {"username": unique("user"), "password": new_password()},
-                                   user=name, password=password)
+    status = mlflow_server.call("POST", USERS + "create", {"username": unique("user"), "password": new_password()},
+                                user=name, password=password)[0]
     assert status == 403
 
 
