@@ -64,8 +64,12 @@ def server_venv(wheelhouse, version):
                                "--find-links", str(wheelhouse), "mlflow[auth]==%s" % version],
                               capture_output=True, text=True, check=False)
         if done.returncode != 0:
-            raise RuntimeError("installing MLflow %s with its auth extra (the basic-auth app needs Flask-WTF) from %s "
-                               "failed:\n%s" % (version, wheelhouse, done.stderr[-3000:]))
+            hint = ""
+            if "flask-wtf" in done.stderr.lower():
+                hint = ("\nThe wheelhouse lacks Flask-WTF, which MLflow's basic-auth app imports: the mirror recipe must "
+                        "download mlflow[auth]==%s, not just mlflow." % version)
+            raise RuntimeError("installing mlflow[auth]==%s from the wheelhouse %s failed:\n%s%s"
+                               % (version, wheelhouse, done.stderr[-2000:], hint))
         try:
             building.rename(venv)
         except OSError:
