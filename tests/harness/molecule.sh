@@ -15,8 +15,10 @@ root="$(cd "$here/../.." && pwd)"
 # shellcheck source=tests/harness/lib.sh
 . "$here/lib.sh"
 
-# Packaging, and what the minio scenario already tests on every distro with more hosts.
-first_distro_only=" installed_collection minio-distributed "
+# Packaging; what the minio scenario already tests on every distro with more hosts; MLflow, whose
+# venv comes from the same wheelhouse on both (the module tests run its Python 3.11 wheels, the
+# postgresql scenario each distro's PostgreSQL).
+first_distro_only=" installed_collection minio-distributed mlflow "
 
 scenarios=()
 distros=()

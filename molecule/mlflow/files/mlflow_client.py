@@ -4,7 +4,7 @@
 """What a team's script does with MLflow, run by the verify playbook on another host.
 
 The server, user and CA come from the environment (MLFLOW_TRACKING_URI, MLFLOW_TRACKING_USERNAME,
-MLFLOW_TRACKING_PASSWORD, MLFLOW_TRACKING_SERVER_CERT_PATH). Each command prints one JSON object.
+MLFLOW_TRACKING_PASSWORD, MLFLOW_TRACKING_SERVER_CERT_PATH). Each command prints one JSON object, on the last line (MLflow prints run links before it).
 """
 
 import hashlib
@@ -32,13 +32,13 @@ class Doubler(mlflow.pyfunc.PythonModel):
         return [2 * value for value in model_input]
 
 
-def log_old_run():
+def log_old_run(server_release):
     """A run logged before the upgrade; verify.yml reads it back after."""
     mlflow.set_experiment("upgrade-check")
     with mlflow.start_run() as run:
-        mlflow.log_param("release", mlflow.__version__)
+        mlflow.log_param("server_release", server_release)
         mlflow.log_metric("loss", 0.5)
-    return {"run_id": run.info.run_id, "release": mlflow.__version__}
+    return {"run_id": run.info.run_id, "server_release": server_release}
 
 
 def round_trip(artifact):
