@@ -22,11 +22,11 @@ import tempfile
 from urllib.parse import urlsplit
 
 from ansible_collections.mlox.stack.plugins.module_utils._s3_rules import load_policy
+from ansible_collections.mlox.stack.plugins.module_utils._secret_mask import SecretMask
 
 DEFAULT_MC_PATH = "/opt/mlox/mc/current/mc"
 ADMIN_ALIAS = "mloxadmin"
 CHECK_ALIAS = "mloxcheck"
-MASK = "********"
 
 # Answers to a signed request that prove the secret key right (the request was authenticated,
 # then allowed or not) or wrong.
@@ -152,7 +152,7 @@ def find_mc(module, mc_path):
     return found
 
 
-class MinioClient:
+class MinioClient(SecretMask):
     """Runs `mc --json` against the server of the module's connection options.
 
     Use it as a context manager: it owns a private (0700) MC_CONFIG_DIR, removed on exit, so
@@ -168,7 +168,7 @@ class MinioClient:
             raise MinioError(str(error)) from None
         self.mc_path = find_mc(module, params.get("mc_path"))
         self.ca_file = params.get("ca_file")
-        self._secrets = set()
+        super().__init__()
         self._aliases = {}
         self._config_dir = None
         self.set_alias(ADMIN_ALIAS, params["login_access_key"], params["login_secret_key"])
@@ -188,16 +188,6 @@ class MinioClient:
             raise MinioError("an access key and a secret key are needed to reach the server")
         self._aliases[alias] = (access_key, secret_key)
         self.add_secret(secret_key)
-
-    def add_secret(self, secret):
-        """Never show `secret` in a message."""
-        if secret:
-            self._secrets.add(secret)
-
-    def scrub(self, text):
-        for secret in sorted(self._secrets, key=len, reverse=True):
-            text = text.replace(secret, MASK)
-        return text
 
     @staticmethod
     def target(alias, *path):

@@ -19,8 +19,8 @@ from urllib.parse import urlencode, urlsplit
 
 from ansible.module_utils.urls import ConnectionError as UrlsConnectionError
 from ansible.module_utils.urls import SSLValidationError, open_url
+from ansible_collections.mlox.stack.plugins.module_utils._secret_mask import SecretMask
 
-MASK = "********"
 MISSING = "RESOURCE_DOES_NOT_EXIST"
 # How MLflow's basic-auth app names the role that holds a user's direct grants.
 SYNTHETIC_ROLE = "__user_%s__"
@@ -75,7 +75,7 @@ def first_line(message):
     return lines[0].split(" Error: (", maxsplit=1)[0].strip() if lines else ""
 
 
-class MlflowClient:
+class MlflowClient(SecretMask):
     """Sends requests to the server of the module's connection options, as the login user."""
 
     def __init__(self, module):
@@ -86,18 +86,8 @@ class MlflowClient:
         except ValueError as error:
             raise MlflowError(str(error)) from None
         self.login = (params["login_username"], params["login_password"])
-        self._secrets = set()
+        super().__init__()
         self.add_secret(params["login_password"])
-
-    def add_secret(self, secret):
-        """Never show `secret` in a message."""
-        if secret:
-            self._secrets.add(secret)
-
-    def scrub(self, text):
-        for secret in sorted(self._secrets, key=len, reverse=True):
-            text = text.replace(secret, MASK)
-        return text
 
     def request(self, method, path, body=None, query=None, login=None):
         """Send a request (as the login user, or as `login`, a (username, password) pair);
