@@ -12,6 +12,7 @@ stores, auth config, artifacts) in a temporary directory, with a random admin pa
 import base64
 import json
 import os
+import re
 import secrets
 import selectors
 import shutil
@@ -45,31 +46,35 @@ def cache_root():
     return Path(cache) / "mlox-stack"
 
 
-def server_venv(wheelhouse, version):
-    """The venv with MLflow `version`, installed from `wheelhouse` the first time. It is built
-    in a temporary directory beside its place and renamed at the end, so a half-built venv is
-    never used."""
-    venv = cache_root() / "mlflow-server-venv" / version
+def server_venv(wheelhouse, version, extras=(), python=None):
+    """The venv with MLflow `version` and the pinned requirements `extras` (e.g.
+    `("mlflow-oidc-auth==11.0.2",)`), installed from `wheelhouse` the first time, for the
+    interpreter `python` (default: the one running the tests). It is built in a temporary
+    directory beside its place and renamed at the end, so a half-built venv is never used.
+    Each set of extras and interpreter has a venv of its own."""
+    name = "+".join([version] + [re.sub(r"[^\w.-]+", "-", extra) for extra in extras]
+                    + ([Path(python).name] if python else []))
+    venv = cache_root() / "mlflow-server-venv" / name
     if (venv / "bin" / "mlflow").exists():
         return venv
     if not (wheelhouse / "index.html").exists():
         raise RuntimeError("MLflow %s wheelhouse missing at %s: %s" % (version, wheelhouse, BUILD_HINT))
     venv.parent.mkdir(parents=True, exist_ok=True)
-    building = Path(tempfile.mkdtemp(prefix=".building-%s-" % version, dir=venv.parent))
+    building = Path(tempfile.mkdtemp(prefix=".building-%s-" % name, dir=venv.parent))
     try:
-        subprocess.run([sys.executable, "-m", "venv", str(building)], check=True)
+        subprocess.run([python or sys.executable, "-m", "venv", str(building)], check=True)
         # The venv's scripts carry its path in their shebang lines, so it is built at its final
         # path's sibling and used through `python -m mlflow`, which survives the rename.
         done = subprocess.run([str(building / "bin" / "python"), "-m", "pip", "install", "--quiet", "--no-index",
-                               "--find-links", str(wheelhouse), "mlflow[auth]==%s" % version],
+                               "--find-links", str(wheelhouse), "mlflow[auth]==%s" % version, *extras],
                               capture_output=True, text=True, check=False)
         if done.returncode != 0:
             hint = ""
             if "flask-wtf" in done.stderr.lower():
                 hint = ("\nThe wheelhouse lacks Flask-WTF, which MLflow's basic-auth app imports: the mirror recipe must "
                         "download mlflow[auth]==%s, not just mlflow." % version)
-            raise RuntimeError("installing mlflow[auth]==%s from the wheelhouse %s failed:\n%s%s"
-                               % (version, wheelhouse, done.stderr[-2000:], hint))
+            raise RuntimeError("installing %s from the wheelhouse %s failed:\n%s%s"
+                               % (" ".join(["mlflow[auth]==%s" % version, *extras]), wheelhouse, done.stderr[-2000:], hint))
         try:
             building.rename(venv)
         except OSError:
