@@ -13,7 +13,6 @@ with exactly those variables against a stub OpenID provider on loopback.
 import http.client
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -31,7 +30,6 @@ ROOT = Path(__file__).resolve().parents[3]
 ROLE = ROOT / "roles" / "mlflow"
 CLIENT_ID = "mlflow-under-test"
 PUBLIC_HOSTNAME = "mlflow.example.test"
-TRIXIE_PYTHON = "python3.13"
 
 
 def mirror_root():
@@ -104,25 +102,13 @@ class OidcServer(MlflowServer):
                 env=env, cwd=str(home), stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
 
-def trixie_python():
-    """The interpreter the server runs on: Debian trixie's. mlflow-oidc-auth does not import on
-    Python 3.11 (bookworm's): a dataclass field defaults to a MappingProxyType, hashable only
-    since 3.12. The wheelhouse holds binary wheels for those two releases alone."""
-    python = shutil.which(TRIXIE_PYTHON)
-    usable = python and subprocess.run([python, "-c", "import venv, ensurepip"], capture_output=True, check=False)
-    if not usable or usable.returncode != 0:
-        pytest.fail("%s (with venv and ensurepip) not found on PATH: the OIDC plugin needs Python >= 3.12, and the "
-                    "wheelhouse has wheels for Python 3.11 and 3.13" % TRIXIE_PYTHON)
-    return python
-
-
 @pytest.fixture(scope="module")
 def oidc_venv():
     defaults = yaml.safe_load((ROLE / "defaults" / "main.yml").read_text())
     version = pinned_version()
     try:
         return server_venv(mirror_root() / "mlflow" / version, version,
-                           ("mlflow-oidc-auth==%s" % defaults["mlflow_oidc_auth_version"],), python=trixie_python())
+                           ("mlflow-oidc-auth==%s" % defaults["mlflow_oidc_auth_version"],))
     except RuntimeError as error:
         pytest.fail(str(error))
 

@@ -46,14 +46,13 @@ def cache_root():
     return Path(cache) / "mlox-stack"
 
 
-def server_venv(wheelhouse, version, extras=(), python=None):
+def server_venv(wheelhouse, version, extras=()):
     """The venv with MLflow `version` and the pinned requirements `extras` (e.g.
-    `("mlflow-oidc-auth==11.0.2",)`), installed from `wheelhouse` the first time, for the
-    interpreter `python` (default: the one running the tests). It is built in a temporary
-    directory beside its place and renamed at the end, so a half-built venv is never used.
-    Each set of extras and interpreter has a venv of its own."""
-    name = "+".join([version] + [re.sub(r"[^\w.-]+", "-", extra) for extra in extras]
-                    + ([Path(python).name] if python else []))
+    `("mlflow-oidc-auth==10.2.0",)`), installed from `wheelhouse` the first time, for the
+    interpreter running the tests. It is built in a temporary directory beside its place and
+    renamed at the end, so a half-built venv is never used. Each set of extras has a venv of
+    its own."""
+    name = "+".join([version] + [re.sub(r"[^\w.-]+", "-", extra) for extra in extras])
     venv = cache_root() / "mlflow-server-venv" / name
     if (venv / "bin" / "mlflow").exists():
         return venv
@@ -62,7 +61,7 @@ def server_venv(wheelhouse, version, extras=(), python=None):
     venv.parent.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(prefix=".building-%s-" % name, dir=venv.parent))
     try:
-        subprocess.run([python or sys.executable, "-m", "venv", str(building)], check=True)
+        subprocess.run([sys.executable, "-m", "venv", str(building)], check=True)
         # The venv's scripts carry its path in their shebang lines, so it is built at its final
         # path's sibling and used through `python -m mlflow`, which survives the rename.
         done = subprocess.run([str(building / "bin" / "python"), "-m", "pip", "install", "--quiet", "--no-index",
