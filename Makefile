@@ -1,7 +1,8 @@
 # Development and test entry points. `make test` is the one command CI runs.
 #   make test                         everything: lint, sanity, unit tests, every molecule scenario
+#                                     (each on the distros of its plan, see docs/development.md)
 #   make molecule SCENARIO=pki        one scenario (on every distro in DISTRO)
-#   make molecule DISTRO=12           every scenario on Debian 12 only
+#   make molecule DISTRO=12           the scenarios planned for Debian 12, on Debian 12 only
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 VENV := .venv

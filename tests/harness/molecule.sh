@@ -2,23 +2,57 @@
 # Runs molecule scenarios on Debian test hosts: converge in check mode on the fresh hosts (must not
 # fail), converge, idempotence (zero changes), converge in check mode (zero changes), verify.
 # Prepares what they need first: Docker engine, test-host images, the artifact mirror and its
-# HTTP server.
+# HTTP server. Then several runs go at once (they mostly wait for containers, downloads and
+# docker exec), never one scenario on two distros at the same time: its containers are named after
+# its platforms and molecule keeps one state directory per scenario. A run's output is printed
+# whole when it ends, then its verdict; at the end a summary. Exit status non-zero if a run failed.
 #
 # usage: molecule.sh [-s scenario]... [-d 12|13]...
-#   default scenarios: every directory under molecule/ with a molecule.yml
+#   default scenarios: every directory under molecule/ with a molecule.yml, each on the distros
+#                      that distro_plan (below) gives it and that are among the given distros:
+#                      `-d 12` runs the scenarios planned for Debian 12 and skips the others
 #   default distros:   $MLOX_TEST_DISTROS, else "13 12"
-# Scenarios whose behaviour does not depend on the distribution run on the first distro only,
-# unless MLOX_TEST_MATRIX=full (or scenarios were named with -s).
+#   MLOX_TEST_MATRIX=full, or scenarios named with -s: every scenario on every given distro
+#   MLOX_TEST_JOBS:    how many runs at once (default 2); with one (or one scenario) the runs go
+#                      one after another and their output is printed as it comes
+#   MLOX_TEST_PLAN_ONLY=1: print the planned runs in their order and exit
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 # shellcheck source=tests/harness/lib.sh
 . "$here/lib.sh"
 
-# Packaging; what the minio scenario already tests on every distro with more hosts; MLflow, whose
-# venv comes from the same wheelhouse on both (the module tests run its Python 3.11 wheels, the
-# postgresql scenario each distro's PostgreSQL).
-first_distro_only=" installed_collection minio-distributed mlflow "
+# The distros each scenario runs on by default; a scenario not listed runs on both. What depends
+# on the distribution is tested on both releases, by one scenario or by two that share a role.
+declare -A distro_plan=(
+  # Every role builds on base (the release's packages, its CA trust store); the postgresql role
+  # installs the release's PostgreSQL (15 on Debian 12, 17 on 13).
+  [base]="13 12"
+  [postgresql]="13 12"
+  # The older release's host side: python3-cryptography (pki), systemd (minio), OpenJDK 17
+  # (keycloak). Their roles run on Debian 13 in installed_collection (pki), minio-distributed
+  # and keycloak-cluster.
+  [pki]=12
+  [minio]=12
+  [keycloak]=12
+  # Packaging; node_exporter is one static binary from the mirror; MLflow's venv comes from the
+  # same wheelhouse on both (the module tests run its Python 3.11 wheels, the postgresql scenario
+  # each release's PostgreSQL); keycloak-cluster runs OpenJDK 21.
+  [installed_collection]=13
+  [node_exporter]=13
+  [minio-distributed]=13
+  [mlflow]=13
+  [keycloak-cluster]=13
+)
+# Lanes take runs in this order, then the others': the longest first, so the short ones fill
+# the end.
+longest_first=(minio-distributed mlflow keycloak-cluster keycloak)
+
+in_list() {
+  local item="$1"
+  shift
+  [[ " $* " == *" $item "* ]]
+}
 
 scenarios=()
 distros=()
@@ -39,15 +73,81 @@ else
 fi
 # shellcheck disable=SC2206
 [ "${#distros[@]}" -gt 0 ] || distros=(${MLOX_TEST_DISTROS:-13 12})
+jobs="${MLOX_TEST_JOBS:-2}"
+[[ "$jobs" =~ ^[1-9][0-9]*$ ]] || die "MLOX_TEST_JOBS must be a positive number, not '$jobs'"
 
 cd "$root"
+ordered=()
+for scenario in "${longest_first[@]}" "${scenarios[@]}"; do
+  if in_list "$scenario" "${scenarios[@]}" && ! in_list "$scenario" "${ordered[@]}"; then
+    ordered+=("$scenario")
+  fi
+done
+runs=()
+skipped=()
+run_scenarios=0
+for scenario in "${ordered[@]}"; do
+  [ -f "molecule/$scenario/molecule.yml" ] \
+    || die "no molecule scenario '$scenario' (molecule/$scenario/molecule.yml)"
+  planned="${distros[*]}"
+  [ "$full_matrix" = full ] || planned="${distro_plan[$scenario]:-13 12}"
+  count="${#runs[@]}"
+  for distro in "${distros[@]}"; do
+    in_list "$distro" "$planned" && runs+=("$scenario $distro")
+  done
+  if [ "${#runs[@]}" -gt "$count" ]; then
+    run_scenarios=$((run_scenarios + 1))
+  else
+    skipped+=("$scenario")
+  fi
+done
+[ "${#runs[@]}" -gt 0 ] \
+  || die "no scenario is planned for Debian ${distros[*]} (MLOX_TEST_MATRIX=full runs them all)"
+# More lanes than scenarios would only wait: a scenario runs in one lane at a time.
+lanes=$((jobs < run_scenarios ? jobs : run_scenarios))
+
+if [ -n "${MLOX_TEST_PLAN_ONLY:-}" ]; then
+  for run in "${runs[@]}"; do
+    read -r scenario distro <<< "$run"
+    printf '%-24s debian%s\n' "$scenario" "$distro"
+  done
+  [ "${#skipped[@]}" -eq 0 ] || echo "not planned for Debian ${distros[*]}: ${skipped[*]}"
+  echo "runs: ${#runs[@]}, at once: $lanes"
+  exit 0
+fi
+
+state="$(mktemp -d)"
+lane_pids=()
+own_mirror=""
+# Stops the lanes with everything they run, removes the hosts of the runs they were in, and the
+# mirror server if this run started it.
+cleanup() {
+  local pid marker
+  for pid in "${lane_pids[@]}"; do
+    kill -TERM -- "-$pid" 2> /dev/null || true
+  done
+  if [ "${#lane_pids[@]}" -gt 0 ]; then
+    wait "${lane_pids[@]}" 2> /dev/null || true
+    for marker in "$state"/running/*; do
+      [ -e "$marker" ] || continue
+      log "removing the test hosts of the interrupted scenario $(basename "$marker")"
+      molecule destroy -s "$(basename "$marker")" > /dev/null 2>&1 || true
+    done
+  fi
+  [ -z "$own_mirror" ] || "$here/mirror/serve.sh" stop
+  rm -rf "$state"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
 ensure_docker
 "$here/images/build.sh" "${distros[@]}"
 "$here/mirror/build.sh"
 # A server already running (another run in progress) is shared, and left to its owner to stop.
 if ! MLOX_TEST_MIRROR_URL="$("$here/mirror/serve.sh" url)"; then
   MLOX_TEST_MIRROR_URL="$("$here/mirror/serve.sh" start)"
-  trap '"$here/mirror/serve.sh" stop' EXIT
+  own_mirror=1
 fi
 export MLOX_TEST_MIRROR_URL
 export MLOX_TEST_CA_BUNDLE="${MLOX_TEST_CA_BUNDLE:-/etc/ssl/certs/ca-certificates.crt}"
@@ -70,29 +170,99 @@ run_scenario() {
   return "$rc"
 }
 
-passed=0
-failed=0
-results=()
-for distro in "${distros[@]}"; do
-  export MLOX_TEST_DISTRO="$distro"
-  for scenario in "${scenarios[@]}"; do
-    [ -f "molecule/$scenario/molecule.yml" ] || die "no molecule scenario '$scenario'"
-    if [ "$full_matrix" != full ] && [ "$distro" != "${distros[0]}" ] \
-      && [[ "$first_distro_only" == *" $scenario "* ]]; then
-      continue
-    fi
-    log "scenario $scenario on Debian $distro"
-    start=$SECONDS
-    if run_scenario "$scenario"; then
-      passed=$((passed + 1)); verdict=PASS
+# The lanes share, in $state: queue (runs not started, "index scenario distro" a line, taken
+# under queue.lock), running/<scenario> (a lane runs it), logs/ and results.
+mkdir "$state/running" "$state/logs"
+: > "$state/results"
+index=0
+for run in "${runs[@]}"; do
+  index=$((index + 1))
+  echo "$index $run"
+done > "$state/queue"
+
+# Prints the first queued run whose scenario no lane runs, and marks that scenario running.
+# Status 1: the queue is empty; 2: every queued run waits for its scenario to end in a lane.
+next_run() {
+  (
+    flock 9
+    [ -s "$state/queue" ] || exit 1
+    taken=""
+    while read -r entry; do
+      read -r _ scenario _ <<< "$entry"
+      if [ -z "$taken" ] && [ ! -e "$state/running/$scenario" ]; then
+        taken="$entry"
+        touch "$state/running/$scenario"
+      else
+        echo "$entry"
+      fi
+    done < "$state/queue" > "$state/queue.rest"
+    [ -n "$taken" ] || exit 2
+    mv "$state/queue.rest" "$state/queue"
+    echo "$taken"
+  ) 9> "$state/queue.lock"
+}
+
+# Prints its input as one block: lanes never interleave their output.
+say() { flock "$state/output.lock" cat; }
+
+lane() {
+  local lane_id="$1" entry status index scenario distro log_file start title verdict seconds
+  while :; do
+    if entry="$(next_run)"; then
+      :
     else
-      failed=$((failed + 1)); verdict=FAIL
+      status=$?
+      case "$status" in
+        1) return 0 ;;
+        2) sleep 2; continue ;;
+        *) return "$status" ;;
+      esac
     fi
-    results+=("$(printf '%-4s %-24s debian%s %5ss' "$verdict" "$scenario" "$distro" $((SECONDS - start)))")
+    read -r index scenario distro <<< "$entry"
+    export MLOX_TEST_DISTRO="$distro"
+    log_file="$state/logs/$index-$scenario-debian$distro.log"
+    start=$SECONDS
+    title="scenario $scenario on Debian $distro"
+    verdict=PASS
+    if [ "$lanes" -eq 1 ]; then
+      echo "[harness] ===== $title =====" | say
+      run_scenario "$scenario" 2>&1 | tee "$log_file" || verdict=FAIL
+    else
+      echo "[harness] lane $lane_id: $title started" | say
+      run_scenario "$scenario" > "$log_file" 2>&1 || verdict=FAIL
+    fi
+    seconds=$((SECONDS - start))
+    rm -f "$state/running/$scenario"
+    {
+      if [ "$lanes" -gt 1 ]; then
+        echo "[harness] ===== $title (lane $lane_id, $seconds s) ====="
+        cat "$log_file"
+      fi
+      echo "[harness] $verdict $title in $seconds s"
+    } | say
+    printf '%s %-4s %-24s debian%s %5ss\n' "$index" "$verdict" "$scenario" "$distro" "$seconds" \
+      >> "$state/results"
   done
+}
+
+log "scenario runs: ${#runs[@]}, at once: $lanes"
+[ "${#skipped[@]}" -eq 0 ] || log "not planned for Debian ${distros[*]}: ${skipped[*]}"
+# Each lane in a process group of its own, so that cleanup stops it with all it runs.
+set -m
+for ((lane_id = 1; lane_id <= lanes; lane_id++)); do
+  lane "$lane_id" < /dev/null &
+  lane_pids+=("$!")
 done
+set +m
+for _ in "${lane_pids[@]}"; do
+  wait -n || die "a lane stopped with status $?"
+done
+lane_pids=()
 
 printf '\nmolecule scenarios:\n'
-printf '  %s\n' "${results[@]}"
+sort -n "$state/results" | cut -d' ' -f2- | sed 's/^/  /'
+read -r reported passed failed < <(awk '{ n++ } $2 == "PASS" { p++ } $2 == "FAIL" { f++ }
+  END { print n + 0, p + 0, f + 0 }' "$state/results")
 echo "molecule: $passed passed, $failed failed"
+[ "$reported" -eq "${#runs[@]}" ] || die "$reported of ${#runs[@]} runs reported a verdict"
 [ "$failed" -eq 0 ]
