@@ -28,7 +28,8 @@ MAPPERS = {
     # The client's own id in `aud`, which oauth2-proxy and MinIO check.
     "audience": {
         "protocolMapper": "oidc-audience-mapper",
-        "config": {"id.token.claim": "false", "access.token.claim": "true"},
+        # All three keys: Keycloak stores a missing one as "false" when it creates the mapper.
+        "config": {"id.token.claim": "false", "access.token.claim": "true", "userinfo.token.claim": "false"},
     },
     # MinIO policies from the `policy` attribute of the user and the user's groups.
     "policy": {
