@@ -23,20 +23,13 @@ import pytest
 import yaml
 
 from ansible_collections.mlox.stack.tests.unit.plugins.modules.mlflow_server import (
-    MlflowServer, cache_root, free_port, pinned_version, server_venv)
+    MlflowServer, free_port, mirror_root, pinned_version, server_venv)
 from oidc_provider import DISCOVERY_PATH, StubOpenIdProvider
 
 ROOT = Path(__file__).resolve().parents[3]
 ROLE = ROOT / "roles" / "mlflow"
 CLIENT_ID = "mlflow-under-test"
 PUBLIC_HOSTNAME = "mlflow.example.test"
-
-
-def mirror_root():
-    """As mirror_root() of the module tests' conftest.py, which a test module cannot import."""
-    if os.environ.get("MLOX_MIRROR_DIR"):
-        return Path(os.environ["MLOX_MIRROR_DIR"])
-    return cache_root() / "mirror"
 
 
 def render_env_file(workdir, role_vars):

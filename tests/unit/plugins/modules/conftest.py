@@ -34,17 +34,10 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from ansible.module_utils import basic
-from mlflow_server import MlflowServer, TlsProxy, pinned_version, server_venv
+from mlflow_server import MlflowServer, TlsProxy, mirror_root, pinned_version, server_venv
 
 ROOT = Path(__file__).resolve().parents[4]
 BUILD_HINT = "run `bash tests/harness/mirror/build.sh minio mc` (it builds them into the artifact mirror)"
-
-
-def mirror_root():
-    if os.environ.get("MLOX_MIRROR_DIR"):
-        return Path(os.environ["MLOX_MIRROR_DIR"])
-    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(cache) / "mlox-stack" / "mirror"
 
 
 def pinned_binaries():

@@ -46,6 +46,13 @@ def cache_root():
     return Path(cache) / "mlox-stack"
 
 
+def mirror_root():
+    """The artifact mirror the harness builds (tests/harness/mirror/recipes.sh, mirror_dir)."""
+    if os.environ.get("MLOX_MIRROR_DIR"):
+        return Path(os.environ["MLOX_MIRROR_DIR"])
+    return cache_root() / "mirror"
+
+
 def server_venv(wheelhouse, version, extras=()):
     """The venv with MLflow `version` and the pinned requirements `extras` (e.g.
     `("mlflow-oidc-auth==10.2.0",)`), installed from `wheelhouse` the first time, for the
