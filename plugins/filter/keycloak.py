@@ -8,9 +8,8 @@ turned into the parameters of community.general.keycloak_client."""
 
 from __future__ import annotations
 
-import functools
+from ansible_collections.mlox.stack.plugins.plugin_utils import _filters
 
-from ansible.errors import AnsibleFilterError
 
 _TOKEN_CLAIMS = {
     "id.token.claim": "true",
@@ -138,17 +137,6 @@ FILTERS = {
 }
 
 
-def _as_filter(function):
-    @functools.wraps(function)
-    def wrapper(*args, **kwargs):
-        try:
-            return function(*args, **kwargs)
-        except (ValueError, KeyError, TypeError) as error:
-            raise AnsibleFilterError("%s: %s" % (function.__name__, error)) from error
-
-    return wrapper
-
-
 class FilterModule:
     def filters(self):
-        return {name: _as_filter(function) for name, function in FILTERS.items()}
+        return _filters.filters(FILTERS)

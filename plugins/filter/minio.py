@@ -13,10 +13,8 @@ publishes it.
 
 from __future__ import annotations
 
-import functools
-
-from ansible.errors import AnsibleFilterError
 from ansible_collections.mlox.stack.plugins.module_utils import _minio_layout, _s3_rules
+from ansible_collections.mlox.stack.plugins.plugin_utils import _filters
 
 
 def s3_bucket_name_error(name, variable):
@@ -42,17 +40,6 @@ FILTERS = {
 }
 
 
-def _as_filter(function):
-    @functools.wraps(function)
-    def wrapper(*args, **kwargs):
-        try:
-            return function(*args, **kwargs)
-        except (ValueError, KeyError, TypeError) as error:
-            raise AnsibleFilterError("%s: %s" % (function.__name__, error)) from error
-
-    return wrapper
-
-
 class FilterModule:
     def filters(self):
-        return {name: _as_filter(function) for name, function in FILTERS.items()}
+        return _filters.filters(FILTERS)
