@@ -25,19 +25,18 @@ root="$(cd "$here/../.." && pwd)"
 # The distros each scenario runs on by default; a scenario not listed runs on both. What depends
 # on the distribution is tested on both releases, by one scenario or by two that share a role.
 declare -A distro_plan=(
-  # Every role builds on base (the release's packages, its CA trust store); the postgresql role
-  # installs the release's PostgreSQL (15 on Debian 12, 17 on 13).
-  [base]="13 12"
-  [postgresql]="13 12"
-  # The older release's host side: python3-cryptography (pki), systemd (minio), OpenJDK 17
-  # (keycloak). Their roles run on Debian 13 in installed_collection (pki), minio-distributed
-  # and keycloak-cluster.
+  # The older release's host side: its packages and CA trust store (base), PostgreSQL 15,
+  # python3-cryptography (pki), systemd (minio), OpenJDK 17 (keycloak). Their roles run on
+  # Debian 13 in the scenarios below, with idempotence and check mode: base and pki in all of
+  # them, PostgreSQL 17 under mlflow and keycloak-cluster, MinIO in minio-distributed.
+  [base]=12
+  [postgresql]=12
   [pki]=12
   [minio]=12
   [keycloak]=12
   # Packaging; node_exporter is one static binary from the mirror; MLflow's venv comes from the
-  # same wheelhouse on both (the module tests run its Python 3.11 wheels, the postgresql scenario
-  # each release's PostgreSQL); keycloak-cluster runs OpenJDK 21.
+  # same wheelhouse on both (the module tests run its Python 3.11 wheels); keycloak-cluster runs
+  # OpenJDK 21.
   [installed_collection]=13
   [node_exporter]=13
   [minio-distributed]=13
