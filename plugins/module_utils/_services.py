@@ -99,6 +99,15 @@ SERVICES = {
         "health_path": None,
         "metrics_path": None,
     },
+    # oauth2-proxy runs next to Traefik on the edge hosts; only Traefik talks to it.
+    "oauth2_proxy": {
+        "group": "mlox_traefik",
+        "port": 4180,
+        "scheme": "https",
+        "hostname_prefix": None,
+        "health_path": "/ping",
+        "metrics_path": None,
+    },
     "traefik_metrics": {
         "group": "mlox_traefik",
         "port": 8082,
