@@ -203,11 +203,15 @@ def public_url(name, domain, override=None):
 
 
 def public_hostnames(host, groups, domain):
-    """Return the sorted public hostnames of every service that runs on `host`."""
+    """Return the sorted public hostnames that `host` answers for: those of every service that
+    runs on it, and on an edge host (group of `traefik`) those of every service of the stack,
+    since the edge terminates TLS for all of them."""
     if not domain:
         return []
+    edge = host in groups.get(SERVICES["traefik"]["group"], ())
     return sorted({
         public_hostname(name, domain)
         for name, record in SERVICES.items()
-        if record["hostname_prefix"] and host in groups.get(record["group"], ())
+        if record["hostname_prefix"]
+        and (host in groups.get(record["group"], ()) or (edge and groups.get(record["group"])))
     })

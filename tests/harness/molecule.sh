@@ -42,6 +42,10 @@ declare -A distro_plan=(
   [minio-distributed]=13
   [mlflow]=13
   [keycloak-cluster]=13
+  # Traefik is one static binary from the mirror: the edge in internal mode on the older release,
+  # ACME on the newer one.
+  [traefik]=12
+  [traefik-acme]=13
 )
 # Lanes take runs in this order, then the others': the longest first, so the short ones fill
 # the end.

@@ -190,3 +190,11 @@ def test_public_hostname_errors(filter_name, name, domain, message):
 ])
 def test_public_hostnames(host, domain, expected):
     assert call("public_hostnames", host, GROUPS, domain) == expected
+
+
+def test_an_edge_host_answers_for_every_service_of_the_stack():
+    groups = {"mlox_traefik": ["edge"], "mlox_minio": ["s3a"], "mlox_mlflow": ["tracker"], "mlox_prometheus": []}
+    assert call("public_hostnames", "edge", groups, "example.org") == [
+        "minio.example.org", "mlflow.example.org", "s3.example.org", "traefik.example.org"]
+    # The backends themselves keep only their own names.
+    assert call("public_hostnames", "tracker", groups, "example.org") == ["mlflow.example.org"]
