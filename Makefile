@@ -30,7 +30,7 @@ sanity: venv
 
 # The module tests run the MinIO server, mc and an MLflow server from the artifact mirror.
 unit: venv
-	bash tests/harness/mirror/build.sh minio mc mlflow oauth2_proxy
+	bash tests/harness/mirror/build.sh minio mc mlflow oauth2_proxy traefik
 	pytest tests/unit
 
 molecule: venv
