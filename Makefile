@@ -28,7 +28,8 @@ lint: venv
 sanity: venv
 	bash tests/harness/sanity.sh
 
-# The module tests run the MinIO server, mc and an MLflow server from the artifact mirror.
+# The module and role tests run the MinIO server, mc, an MLflow server, oauth2-proxy and Traefik
+# from the artifact mirror.
 unit: venv
 	bash tests/harness/mirror/build.sh minio mc mlflow oauth2_proxy traefik
 	pytest tests/unit
