@@ -14,17 +14,16 @@ import http.client
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-import ansible_runner
 import pytest
 import yaml
 
 from ansible_collections.mlox.stack.tests.unit.plugins.modules.mlflow_server import (
     MlflowServer, free_port, mirror_root, pinned_version, server_venv)
 from oidc_provider import DISCOVERY_PATH, StubOpenIdProvider
+from role_templates import render
 
 ROOT = Path(__file__).resolve().parents[3]
 ROLE = ROOT / "roles" / "mlflow"
@@ -35,24 +34,8 @@ PUBLIC_HOSTNAME = "mlflow.example.test"
 def render_env_file(workdir, role_vars):
     """The role's mlflow.env.j2, rendered by ansible.builtin.template with the role's defaults
     and vars; `role_vars` are extra vars, so they win as a user's inventory would."""
-    private = workdir / "render"
-    (private / "project").mkdir(parents=True)
     dest = workdir / "mlflow.env"
-    play = [{"name": "Render the mlflow environment file", "hosts": "localhost", "gather_facts": False,
-             "vars_files": [str(ROLE / "defaults" / "main.yml"), str(ROLE / "vars" / "main.yml")],
-             "tasks": [{"ansible.builtin.template": {"src": str(ROLE / "templates" / "mlflow.env.j2"),
-                                                     "dest": str(dest), "mode": "0600"}}]}]
-    (private / "project" / "render.yml").write_text(yaml.safe_dump(play, sort_keys=False))
-    run = ansible_runner.run(
-        private_data_dir=str(private), playbook="render.yml", extravars=role_vars, quiet=True, timeout=120,
-        inventory={"all": {"hosts": {"localhost": {"ansible_connection": "local",
-                                                   "ansible_python_interpreter": sys.executable}}}},
-        envvars={"ANSIBLE_COLLECTIONS_PATH": str(ROOT / ".collections"), "ANSIBLE_HOME": str(private / "home"),
-                 "ANSIBLE_LOCAL_TEMP": str(private / "tmp"), "ANSIBLE_NOCOLOR": "1",
-                 "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])},
-        suppress_env_files=True)
-    output = "".join(event.get("stdout", "") + "\n" for event in run.events)
-    assert run.status == "successful", "rendering mlflow.env.j2 failed:\n" + output
+    render(workdir, ["mlflow"], {"mlflow.env.j2": dest}, role_vars)
     return dest
 
 

@@ -19,7 +19,6 @@ import os
 import platform
 import ssl
 import subprocess
-import sys
 import tarfile
 import time
 import tomllib
@@ -27,7 +26,6 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-import ansible_runner
 import pytest
 import yaml
 from cryptography import x509
@@ -37,6 +35,7 @@ from cryptography.x509.oid import NameOID
 
 from ansible_collections.mlox.stack.tests.unit.plugins.modules.mlflow_server import free_port, mirror_root
 from oidc_provider import DISCOVERY_PATH, StubOpenIdProvider
+from role_templates import render
 
 ROOT = Path(__file__).resolve().parents[3]
 ROLE = ROOT / "roles" / "oauth2_proxy"
@@ -84,26 +83,8 @@ def make_tls(directory):
 def render_config(workdir, role_vars):
     """The role's oauth2-proxy.cfg.j2, rendered by ansible.builtin.template with the defaults and
     vars of _common and the role; `role_vars` are extra vars, so they win as a user's would."""
-    private = workdir / "render"
-    (private / "project").mkdir(parents=True)
     dest = workdir / "oauth2-proxy.cfg"
-    vars_files = [COMMON / "defaults" / "main.yml", COMMON / "vars" / "main.yml",
-                  ROLE / "defaults" / "main.yml", ROLE / "vars" / "main.yml"]
-    play = [{"name": "Render the oauth2-proxy configuration", "hosts": "localhost", "gather_facts": False,
-             "vars_files": [str(path) for path in vars_files],
-             "tasks": [{"ansible.builtin.template": {"src": str(ROLE / "templates" / "oauth2-proxy.cfg.j2"),
-                                                     "dest": str(dest), "mode": "0600"}}]}]
-    (private / "project" / "render.yml").write_text(yaml.safe_dump(play, sort_keys=False))
-    run = ansible_runner.run(
-        private_data_dir=str(private), playbook="render.yml", extravars=role_vars, quiet=True, timeout=120,
-        inventory={"all": {"hosts": {"localhost": {"ansible_connection": "local",
-                                                   "ansible_python_interpreter": sys.executable}}}},
-        envvars={"ANSIBLE_COLLECTIONS_PATH": str(ROOT / ".collections"), "ANSIBLE_HOME": str(private / "home"),
-                 "ANSIBLE_LOCAL_TEMP": str(private / "tmp"), "ANSIBLE_NOCOLOR": "1",
-                 "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])},
-        suppress_env_files=True)
-    output = "".join(event.get("stdout", "") + "\n" for event in run.events)
-    assert run.status == "successful", "rendering oauth2-proxy.cfg.j2 failed:\n" + output
+    render(workdir, ["_common", "oauth2_proxy"], {"oauth2-proxy.cfg.j2": dest}, role_vars)
     return dest
 
 

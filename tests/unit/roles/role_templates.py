@@ -1,0 +1,46 @@
+# Copyright (c) mlox.stack contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Render a role's own templates through Ansible, as the role would on a host.
+
+`render(workdir, roles, templates, role_vars)` runs one play on localhost with the defaults and
+vars of the given roles (in order, so a later role's win) and `role_vars` as extra vars (they win
+as a user's inventory would), writing each template to its destination.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+import ansible_runner
+import yaml
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def vars_files(*roles):
+    """defaults/main.yml and vars/main.yml of each role, in order."""
+    return [str(ROOT / "roles" / role / kind / "main.yml") for role in roles for kind in ("defaults", "vars")]
+
+
+def render(workdir, roles, templates, role_vars):
+    """Render `templates` ({template path under the last role's templates/: destination path})."""
+    private = Path(workdir) / ("render-" + roles[-1])
+    (private / "project").mkdir(parents=True)
+    source = ROOT / "roles" / roles[-1] / "templates"
+    play = [{"name": "Render templates of the role " + roles[-1], "hosts": "localhost", "gather_facts": False,
+             "vars_files": vars_files(*roles),
+             "tasks": [{"ansible.builtin.template": {"src": str(source / name), "dest": str(dest), "mode": "0600"}}
+                       for name, dest in templates.items()]}]
+    (private / "project" / "render.yml").write_text(yaml.safe_dump(play, sort_keys=False))
+    run = ansible_runner.run(
+        private_data_dir=str(private), playbook="render.yml", extravars=role_vars, quiet=True, timeout=120,
+        inventory={"all": {"hosts": {"localhost": {"ansible_connection": "local",
+                                                   "ansible_python_interpreter": sys.executable}}}},
+        envvars={"ANSIBLE_COLLECTIONS_PATH": str(ROOT / ".collections"), "ANSIBLE_HOME": str(private / "home"),
+                 "ANSIBLE_LOCAL_TEMP": str(private / "tmp"), "ANSIBLE_NOCOLOR": "1",
+                 "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])},
+        suppress_env_files=True)
+    output = "".join(event.get("stdout", "") + "\n" for event in run.events)
+    assert run.status == "successful", "rendering %s failed:\n%s" % (", ".join(templates), output)
