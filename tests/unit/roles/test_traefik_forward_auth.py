@@ -94,11 +94,14 @@ def test_a_signed_in_member_reaches_the_backend_as_themself(edge, provider, back
     assert backend.seen == []
 
     session = {settings["cookie_name"]: cookies[settings["cookie_name"]]}
-    status, _headers, body = edge.get(UI_HOST, "/graph", session)
+    # A header whose name aliases the one forward auth sets must not reach the backend, where
+    # a framework that folds `_` into `-` could take it for the signed-in user.
+    status, _headers, body = edge.get(UI_HOST, "/graph", session, {"X_Auth_Request_User": "someone-else"})
     assert (status, body) == (200, b"the protected UI")
     assert len(backend.seen) == 1
     assert backend.seen[0]["X-Auth-Request-User"] == ADMIN["sub"]
     assert backend.seen[0]["X-Auth-Request-Email"] == ADMIN["email"]
+    assert "someone-else" not in backend.seen[0].values(), backend.seen[0]
 
 
 def test_a_user_outside_the_allowed_group_never_reaches_the_backend(edge, provider, backend, config):

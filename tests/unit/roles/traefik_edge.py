@@ -111,9 +111,9 @@ class Edge:
             time.sleep(0.2)
         pytest.fail("Traefik did not load %s within %d s:\n%s" % (routers, timeout, self.log.read_text()))
 
-    def get(self, host, path, cookies=None):
+    def get(self, host, path, cookies=None, extra_headers=None):
         """GET https://<host><path> through the edge, without following redirects."""
-        headers = {"Host": host, "Accept": "text/html"}
+        headers = dict({"Host": host, "Accept": "text/html"}, **(extra_headers or {}))
         if cookies:
             headers["Cookie"] = "; ".join("%s=%s" % item for item in cookies.items())
         connection = http.client.HTTPSConnection("127.0.0.1", self.https_port, context=self.context, timeout=30)
