@@ -20,6 +20,7 @@ from test_oauth2_proxy import (  # noqa: F401 pylint: disable=unused-import
     ADMIN, CLIENT_SECRET, OUTSIDER, UI_HOST, binary, config, provider, proxy, secrets_dir, set_cookies)
 from traefik_edge import Backend, Edge, loopback_ports, traefik_binary  # noqa: F401 pylint: disable=unused-import
 
+
 @pytest.fixture
 def backend():
     server = Backend()

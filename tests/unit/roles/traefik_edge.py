@@ -133,8 +133,6 @@ class Edge:
             self.process.wait()
 
 
-
-
 def loopback_ports():
     """The role's four ports, free ones on this machine."""
     return {name: free_port() for name in
