@@ -5,7 +5,9 @@
 
 It serves the host certificate on every port given, answers GET with 200 and the port and path,
 and answers PUT or POST with the size and sha256 of the body it received, read as a stream, so
-that a large upload through the edge can be checked end to end.
+that a large upload through the edge can be checked end to end. Below any path it also serves
+the discovery document of an OpenID provider whose issuer is that path (and an empty key set),
+enough for oauth2-proxy to start and send browsers to its login.
 
 usage: python3 test-backend.py CERT KEY PORT...
 """
@@ -16,6 +18,8 @@ import json
 import ssl
 import sys
 import threading
+
+DISCOVERY = "/.well-known/openid-configuration"
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -30,8 +34,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def do_GET(self):
-        self.answer({"port": self.server.server_address[1], "path": self.path,
-                     "host": self.headers.get("Host", "")})
+        if self.path.endswith(DISCOVERY):
+            issuer = "https://%s%s" % (self.headers["Host"], self.path[:-len(DISCOVERY)])
+            self.answer({"issuer": issuer, "authorization_endpoint": issuer + "/auth",
+                         "token_endpoint": issuer + "/token", "userinfo_endpoint": issuer + "/userinfo",
+                         "jwks_uri": issuer + "/certs", "response_types_supported": ["code"],
+                         "subject_types_supported": ["public"], "id_token_signing_alg_values_supported": ["RS256"],
+                         "code_challenge_methods_supported": ["S256"]})
+        elif self.path.endswith("/certs"):
+            self.answer({"keys": []})
+        else:
+            self.answer({"port": self.server.server_address[1], "path": self.path,
+                         "host": self.headers.get("Host", "")})
 
     def do_PUT(self):
         digest, received = hashlib.sha256(), 0
