@@ -24,6 +24,7 @@ from pathlib import Path
 import ansible_runner
 import pytest
 import yaml
+from oidc_provider import StubOpenIdProvider
 
 ROOT = Path(__file__).resolve().parents[3]
 COLLECTIONS = ROOT / ".collections"
@@ -144,3 +145,11 @@ def assert_failed_before_change(run: RoleRun, variable: str) -> None:
 def assert_failed_before_change_fixture():
     """The function assert_failed_before_change(run, variable), for tests to request by name."""
     return assert_failed_before_change
+
+
+@pytest.fixture
+def provider():
+    """A stub OpenID provider on loopback (oidc_provider.py)."""
+    stub = StubOpenIdProvider()
+    yield stub
+    stub.stop()

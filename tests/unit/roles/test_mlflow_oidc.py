@@ -22,7 +22,7 @@ import yaml
 
 from ansible_collections.mlox.stack.tests.unit.plugins.modules.mlflow_server import (
     MlflowServer, free_port, mirror_root, pinned_version, server_venv)
-from oidc_provider import DISCOVERY_PATH, StubOpenIdProvider
+from oidc_provider import DISCOVERY_PATH
 from role_templates import render
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -87,13 +87,6 @@ def oidc_venv():
                            ("mlflow-oidc-auth==%s" % defaults["mlflow_oidc_auth_version"],))
     except RuntimeError as error:
         pytest.fail(str(error))
-
-
-@pytest.fixture
-def provider():
-    stub = StubOpenIdProvider()
-    yield stub
-    stub.stop()
 
 
 @pytest.fixture

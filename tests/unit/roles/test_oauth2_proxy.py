@@ -16,10 +16,8 @@ import datetime
 import http.client
 import ipaddress
 import os
-import platform
 import ssl
 import subprocess
-import tarfile
 import time
 import tomllib
 from http.cookies import SimpleCookie
@@ -33,8 +31,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from ansible_collections.mlox.stack.tests.unit.plugins.modules.mlflow_server import free_port, mirror_root
-from oidc_provider import DISCOVERY_PATH, StubOpenIdProvider
+from ansible_collections.mlox.stack.tests.unit.plugins.modules.mlflow_server import free_port
+from oidc_provider import DISCOVERY_PATH
+from mirror_release import release_arch, unpack_release
 from role_templates import render
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -43,7 +42,6 @@ COMMON = ROOT / "roles" / "_common"
 DOMAIN = "example.test"
 UI_HOST = "prometheus." + DOMAIN
 CLIENT_SECRET = "client-secret-from-the-keycloak-role"
-BUILD_HINT = "run `bash tests/harness/mirror/build.sh oauth2_proxy` (it builds it into the artifact mirror)"
 
 
 def pinned_version():
@@ -92,24 +90,10 @@ def render_config(workdir, role_vars):
 def binary(tmp_path_factory):
     """oauth2-proxy from the mirror's release archive, in upstream's layout."""
     version = pinned_version()
-    arch = {"x86_64": "amd64", "aarch64": "arm64"}.get(platform.machine(), platform.machine())
-    archive = mirror_root() / "oauth2_proxy" / version / ("oauth2-proxy-v%s.linux-%s.tar.gz" % (version, arch))
-    if not archive.exists():
-        pytest.skip("oauth2-proxy %s is not in the artifact mirror (%s); %s" % (version, archive, BUILD_HINT))
-    top = archive.name[:-len(".tar.gz")]
-    unpacked = tmp_path_factory.mktemp("oauth2-proxy")
-    with tarfile.open(archive) as tar:
-        tar.extractall(unpacked, filter="data")
-    path = unpacked / top / "oauth2-proxy"
-    assert path.is_file(), "the archive has no %s/oauth2-proxy" % top
-    return path
-
-
-@pytest.fixture
-def provider():
-    stub = StubOpenIdProvider()
-    yield stub
-    stub.stop()
+    top = "oauth2-proxy-v%s.linux-%s" % (version, release_arch())
+    path = unpack_release(tmp_path_factory.mktemp("oauth2-proxy"), "oauth2_proxy", version, top + ".tar.gz") / top
+    assert (path / "oauth2-proxy").is_file(), "the archive has no %s/oauth2-proxy" % top
+    return path / "oauth2-proxy"
 
 
 @pytest.fixture

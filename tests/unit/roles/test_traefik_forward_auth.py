@@ -17,7 +17,7 @@ import pytest
 
 # The oauth2-proxy side, with its fixtures (pytest finds them here once imported).
 from test_oauth2_proxy import (  # noqa: F401 pylint: disable=unused-import
-    ADMIN, CLIENT_SECRET, OUTSIDER, UI_HOST, binary, config, provider, proxy, secrets_dir, set_cookies)
+    ADMIN, CLIENT_SECRET, OUTSIDER, UI_HOST, binary, config, proxy, secrets_dir, set_cookies)
 from traefik_edge import Backend, Edge, loopback_ports, traefik_binary  # noqa: F401 pylint: disable=unused-import
 
 

@@ -7,20 +7,17 @@ loopback, and a plain backend to put behind it."""
 
 import http.client
 import http.server
-import platform
 import ssl
 import subprocess
-import tarfile
 import threading
 import time
 
 import pytest
 import yaml
 
-from ansible_collections.mlox.stack.tests.unit.plugins.modules.mlflow_server import free_port, mirror_root
+from ansible_collections.mlox.stack.tests.unit.plugins.modules.mlflow_server import free_port
+from mirror_release import release_arch, unpack_release
 from role_templates import ROOT, render
-
-BUILD_HINT = "run `bash tests/harness/mirror/build.sh traefik` (it builds it into the artifact mirror)"
 
 
 def pinned_version():
@@ -31,14 +28,8 @@ def pinned_version():
 def traefik_binary(tmp_path_factory):
     """Traefik from the mirror's release archive, in upstream's layout (the binary at the top)."""
     version = pinned_version()
-    arch = {"x86_64": "amd64", "aarch64": "arm64"}.get(platform.machine(), platform.machine())
-    archive = mirror_root() / "traefik" / version / ("traefik_v%s_linux_%s.tar.gz" % (version, arch))
-    if not archive.exists():
-        pytest.skip("Traefik %s is not in the artifact mirror (%s); %s" % (version, archive, BUILD_HINT))
-    unpacked = tmp_path_factory.mktemp("traefik")
-    with tarfile.open(archive) as tar:
-        tar.extractall(unpacked, filter="data")
-    return unpacked / "traefik"
+    file_name = "traefik_v%s_linux_%s.tar.gz" % (version, release_arch())
+    return unpack_release(tmp_path_factory.mktemp("traefik"), "traefik", version, file_name) / "traefik"
 
 
 class Backend(http.server.ThreadingHTTPServer):
