@@ -33,7 +33,7 @@ from cryptography.x509.oid import NameOID
 
 from ansible_collections.mlox.stack.tests.unit.plugins.modules.mlflow_server import free_port
 from oidc_provider import DISCOVERY_PATH
-from mirror_release import release_arch, unpack_release
+from released_programs import release_arch, stop_program, unpack_release
 from role_templates import render
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -148,12 +148,7 @@ class Proxy:
         pytest.fail("oauth2-proxy did not answer on /ping within %d s:\n%s" % (timeout, self.log.read_text()))
 
     def stop(self):
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_program(self.process)
 
     def get(self, path, headers=None):
         """GET over TLS verified against the test CA, without following redirects:

@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from ansible_collections.mlox.stack.tests.unit.plugins.modules.mlflow_server import free_port
-from mirror_release import release_arch, unpack_release
+from released_programs import release_arch, stop_program, unpack_release
 from role_templates import ROOT, render
 
 
@@ -116,12 +116,7 @@ class Edge:
             connection.close()
 
     def stop(self):
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_program(self.process)
 
 
 def loopback_ports():

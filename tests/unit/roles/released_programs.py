@@ -2,9 +2,10 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Release archives of the artifact mirror, unpacked for tests that run the programs the roles pin."""
+"""The programs the roles pin, from the artifact mirror's release archives, run by tests."""
 
 import platform
+import subprocess
 import tarfile
 
 import pytest
@@ -27,3 +28,13 @@ def unpack_release(directory, component, version, file_name):
     with tarfile.open(archive) as tar:
         tar.extractall(directory, filter="data")
     return directory
+
+
+def stop_program(process, timeout=10):
+    """Terminate a program a test started, killing it if it does not end within `timeout` s."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
