@@ -20,6 +20,8 @@ from test_oauth2_proxy import (  # noqa: F401 pylint: disable=unused-import
     ADMIN, CLIENT_SECRET, OUTSIDER, UI_HOST, binary, config, proxy, secrets_dir, set_cookies)
 from traefik_edge import Backend, Edge, loopback_ports, traefik_binary  # noqa: F401 pylint: disable=unused-import
 
+DASHBOARD_HOST = "traefik." + UI_HOST.split(".", 1)[1]
+
 
 @pytest.fixture
 def backend():
@@ -30,7 +32,8 @@ def backend():
 
 @pytest.fixture
 def edge(traefik_binary, config, proxy, backend, tmp_path):
-    """Traefik in front of the backend, with one route behind forward auth to `proxy`."""
+    """Traefik in front of the backend with one route behind forward auth to `proxy`, and the
+    dashboard published (which the role puts behind forward auth too)."""
     _path, _settings, proxy_port, ca_file = config
     role_vars = {
         "mlox_domain": UI_HOST.split(".", 1)[1],
@@ -40,12 +43,16 @@ def edge(traefik_binary, config, proxy, backend, tmp_path):
         "_traefik_tls_dir": str(ca_file.parent),
         "__traefik_metrics_allowed": ["127.0.0.1/32"],
         "_traefik_forward_auth_url": "https://127.0.0.1:%d/" % proxy_port,
+        "traefik_dashboard": True,
         "_traefik_routes": [{"name": "prometheus", "hostname": UI_HOST, "auth": "forward", "health_path": "/-/ready",
-                             "urls": ["http://127.0.0.1:%d" % backend.server_address[1]]}],
+                             "urls": ["http://127.0.0.1:%d" % backend.server_address[1]]},
+                            # As mlox.stack.traefik_routes gives it with traefik_dashboard: true.
+                            {"name": "traefik", "hostname": DASHBOARD_HOST, "auth": "forward",
+                             "health_path": "/dashboard/", "urls": []}],
     }
     running = Edge(traefik_binary, tmp_path / "edge", ca_file, role_vars)
     try:
-        running.wait_loaded(["prometheus@file", "prometheus-oauth2@file"])
+        running.wait_loaded(["prometheus@file", "prometheus-oauth2@file", "traefik@file"])
         yield running
     finally:
         running.stop()
@@ -111,3 +118,16 @@ def test_a_user_outside_the_allowed_group_never_reaches_the_backend(edge, provid
     assert status == 403 and settings["cookie_name"] not in cookies
     assert edge.get(UI_HOST, "/graph", cookies)[0] == 302
     assert backend.seen == []
+
+
+def test_the_dashboard_is_published_only_behind_forward_auth(edge, provider):
+    routers = edge.wait_loaded(["traefik@file", "traefik-oauth2@file"])
+    assert routers["traefik@file"]["service"] == "api@internal"
+    assert routers["traefik@file"]["middlewares"] == ["mlox-security-headers@file", "mlox-forward-auth@file"]
+    status, headers, _body = edge.get(DASHBOARD_HOST, "/dashboard/")
+    assert status == 302 and headers["Location"].startswith(provider.metadata["authorization_endpoint"])
+    assert parse_qs(urlsplit(headers["Location"]).query)["redirect_uri"] == [
+        "https://%s/oauth2/callback" % DASHBOARD_HOST]
+    # Without a login only on loopback, where the role reads the routers' state.
+    assert edge.static["entryPoints"]["traefik"]["address"].startswith("127.0.0.1:")
+    assert edge.static["api"] == {"insecure": True, "dashboard": True}

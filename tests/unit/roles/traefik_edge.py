@@ -71,6 +71,7 @@ class Edge:
             "edge.yml.j2": dynamic / "edge.yml",
             "routes.yml.j2": dynamic / "routes.yml",
         }, dict(role_vars, _traefik_dynamic_dir=str(dynamic)))
+        self.static = yaml.safe_load((workdir / "traefik.yml").read_text())
         self.routes = yaml.safe_load((dynamic / "routes.yml").read_text())
         self.edge = yaml.safe_load((dynamic / "edge.yml").read_text())
         self.context = ssl.create_default_context(cafile=str(ca_file))
