@@ -49,7 +49,7 @@ declare -A distro_plan=(
 )
 # Lanes take runs in this order, then the others': the longest first, so the short ones fill
 # the end.
-longest_first=(minio-distributed mlflow keycloak-cluster keycloak)
+longest_first=(mlflow minio-distributed keycloak-cluster keycloak traefik traefik-acme)
 
 in_list() {
   local item="$1"
