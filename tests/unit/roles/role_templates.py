@@ -19,6 +19,11 @@ import yaml
 ROOT = Path(__file__).resolve().parents[3]
 
 
+def role_default(role, variable):
+    """A default of a role, as a string (the version a test runs must be the one the role pins)."""
+    return str(yaml.safe_load((ROOT / "roles" / role / "defaults" / "main.yml").read_text())[variable])
+
+
 def vars_files(*roles):
     """defaults/main.yml and vars/main.yml of each role, in order."""
     return [str(ROOT / "roles" / role / kind / "main.yml") for role in roles for kind in ("defaults", "vars")]

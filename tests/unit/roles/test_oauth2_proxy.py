@@ -34,18 +34,13 @@ from cryptography.x509.oid import NameOID
 from ansible_collections.mlox.stack.tests.unit.plugins.modules.mlflow_server import free_port
 from oidc_provider import DISCOVERY_PATH
 from released_programs import release_arch, stop_program, unpack_release
-from role_templates import render
+from role_templates import render, role_default
 
 ROOT = Path(__file__).resolve().parents[3]
-ROLE = ROOT / "roles" / "oauth2_proxy"
 COMMON = ROOT / "roles" / "_common"
 DOMAIN = "example.test"
 UI_HOST = "prometheus." + DOMAIN
 CLIENT_SECRET = "client-secret-from-the-keycloak-role"
-
-
-def pinned_version():
-    return str(yaml.safe_load((ROLE / "defaults" / "main.yml").read_text())["oauth2_proxy_version"])
 
 
 def make_tls(directory):
@@ -89,7 +84,7 @@ def render_config(workdir, role_vars):
 @pytest.fixture(scope="module")
 def binary(tmp_path_factory):
     """oauth2-proxy from the mirror's release archive, in upstream's layout."""
-    version = pinned_version()
+    version = role_default("oauth2_proxy", "oauth2_proxy_version")
     top = "oauth2-proxy-v%s.linux-%s" % (version, release_arch())
     path = unpack_release(tmp_path_factory.mktemp("oauth2-proxy"), "oauth2_proxy", version, top + ".tar.gz") / top
     assert (path / "oauth2-proxy").is_file(), "the archive has no %s/oauth2-proxy" % top

@@ -17,17 +17,13 @@ import yaml
 
 from ansible_collections.mlox.stack.tests.unit.plugins.modules.mlflow_server import free_port
 from released_programs import release_arch, stop_program, unpack_release
-from role_templates import ROOT, render
-
-
-def pinned_version():
-    return str(yaml.safe_load((ROOT / "roles" / "traefik" / "defaults" / "main.yml").read_text())["traefik_version"])
+from role_templates import render, role_default
 
 
 @pytest.fixture(scope="module")
 def traefik_binary(tmp_path_factory):
     """Traefik from the mirror's release archive, in upstream's layout (the binary at the top)."""
-    version = pinned_version()
+    version = role_default("traefik", "traefik_version")
     file_name = "traefik_v%s_linux_%s.tar.gz" % (version, release_arch())
     return unpack_release(tmp_path_factory.mktemp("traefik"), "traefik", version, file_name) / "traefik"
 
