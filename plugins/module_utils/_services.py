@@ -108,6 +108,40 @@ SERVICES = {
         "health_path": "/ping",
         "metrics_path": None,
     },
+    # Prometheus probes HTTPS endpoints through it, on the Prometheus hosts.
+    "blackbox_exporter": {
+        "group": "mlox_prometheus",
+        "port": 9115,
+        "scheme": "https",
+        "hostname_prefix": None,
+        "health_path": "/-/healthy",
+        "metrics_path": "/metrics",
+    },
+    # Alertmanager peers gossip with each other here (TCP, mutual TLS).
+    "alertmanager_cluster": {
+        "group": "mlox_alertmanager",
+        "port": 9094,
+        "scheme": "tcp",
+        "hostname_prefix": None,
+        "health_path": None,
+        "metrics_path": None,
+    },
+    "postgres_exporter": {
+        "group": "mlox_postgresql",
+        "port": 9187,
+        "scheme": "https",
+        "hostname_prefix": None,
+        "health_path": "/",
+        "metrics_path": "/metrics",
+    },
+    "gpu_exporter": {
+        "group": "mlox_gpu",
+        "port": 9835,
+        "scheme": "https",
+        "hostname_prefix": None,
+        "health_path": "/",
+        "metrics_path": "/metrics",
+    },
     "traefik_metrics": {
         "group": "mlox_traefik",
         "port": 8082,

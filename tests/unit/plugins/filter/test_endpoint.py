@@ -63,7 +63,7 @@ def test_service_returns_a_copy_of_the_record_with_its_name(name):
 ])
 @pytest.mark.parametrize("name", ["nope", "", None, ["minio"]])
 def test_unknown_service_fails_listing_the_known_ones(filter_name, args, name):
-    known = r"unknown service .*; known services: alertmanager, keycloak, keycloak_management,"
+    known = r"unknown service .*; known services: alertmanager, alertmanager_cluster, blackbox_exporter,"
     with pytest.raises(AnsibleFilterError, match=known):
         call(filter_name, name, *args)
 
