@@ -3,6 +3,7 @@
 # with the pinned dependencies of its go.sum, in the tarball layout of the other exporters.
 VERSION="$(role_default gpu_exporter gpu_exporter_version)"
 gpu_exporter_src="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../../exporters/gpu_exporter" && pwd)"
+# shellcheck disable=SC2034 # read by build.sh
 INPUTS="$(find "$gpu_exporter_src" -type f | sort | tr '\n' ' ')"
 
 build_artifacts() {
