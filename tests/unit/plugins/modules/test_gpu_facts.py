@@ -104,6 +104,7 @@ def test_mig_enabled(gpu_host):
     ("driver_mismatch", "Failed to initialize NVML: Driver/library version mismatch"),
     ("no_driver", "couldn't communicate with the NVIDIA driver"),
     ("no_devices", "No devices were found"),
+    ("container_without_gpu", "Failed to initialize NVML: Unknown Error"),
 ])
 def test_no_usable_gpu_is_no_error(gpu_host, host, words):
     result, calls = gpu_host(host)
