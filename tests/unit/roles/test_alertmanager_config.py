@@ -141,7 +141,7 @@ def test_defaults_group_and_inhibit(tmp_path):
 # Each of these is stopped by preflight; rendered anyway, amtool must refuse it, so the
 # validate step on the host would keep the previous configuration.
 BROKEN = {
-    "email-without-smtp": ({"alertmanager_receivers": [EMAIL]}, "smtp"),
+    "email-without-smtp": ({"alertmanager_receivers": [EMAIL]}, "SMTP smarthost"),
     "route-to-unknown-receiver": ({"alertmanager_receivers": [MATRIX], "alertmanager_route_receiver": "pager"},
                                   "pager"),
     "bad-duration": ({"alertmanager_group_wait": "30 seconds"}, "30 seconds"),
@@ -292,8 +292,8 @@ def test_two_peers_form_a_cluster_over_mutual_tls(pair):
     first, second = pair
     for peer in pair:
         peer.wait_until(lambda peer=peer: peer.request("GET", "/-/ready")[0] == 200, "ready")
-        peer.wait_until(lambda peer=peer: len(peer.peers().get("peers", [])) == 2, "two peers in the cluster")
-        assert peer.peers()["status"] == "ready"
+        peer.wait_until(lambda peer=peer: len(peer.peers().get("peers", [])) == 2
+                        and peer.peers()["status"] == "ready", "two peers in a settled cluster")
     # The API and UI want the password.
     assert first.request("GET", "/-/ready", password=None)[0] == 401
     assert first.request("GET", "/api/v2/alerts", password="wrong")[0] == 401
