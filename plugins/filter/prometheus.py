@@ -24,7 +24,7 @@ STACK_JOBS = {
     "minio": ("minio", "minio_port", "bearer:minio"),
     "traefik": ("traefik_metrics", "traefik_metrics_port", None),
     "keycloak": ("keycloak_management", "keycloak_management_port", None),
-    "mlflow": ("mlflow", "mlflow_port", None),
+    "mlflow": ("mlflow", "mlflow_port", "basic_auth:mlflow"),
     "postgresql": ("postgres_exporter", "postgres_exporter_port", None),
     "gpu": ("gpu_exporter", "gpu_exporter_port", None),
 }

@@ -20,21 +20,24 @@ HOSTVARS = {
     "s3a": {"inventory_hostname": "s3a", "ansible_host": "fd00::7"},
     "db": {"inventory_hostname": "db", "node_exporter_port": 9200},
     "gpu1": {"inventory_hostname": "gpu1"},
+    "tracker": {"inventory_hostname": "tracker", "mlflow_port": 5443},
 }
 GROUPS = {
-    "mlox": ["mon", "edge", "s3a", "db", "gpu1"],
+    "mlox": ["mon", "edge", "s3a", "db", "gpu1", "tracker"],
     "mlox_prometheus": ["mon"],
     "mlox_alertmanager": ["mon"],
     "mlox_traefik": ["edge"],
     "mlox_minio": ["s3a"],
     "mlox_postgresql": ["db"],
     "mlox_gpu": ["gpu1"],
+    "mlox_mlflow": ["tracker"],
     "mlox_keycloak": [],
 }
 SETTINGS = {
     "ca_file": "/etc/mlox/prometheus/tls/ca.pem",
     "credentials_dir": "/etc/mlox/prometheus/credentials",
-    "users": {"prometheus": "admin", "alertmanager": "prometheus", "node_exporter": "prometheus"},
+    "users": {"prometheus": "admin", "alertmanager": "prometheus", "node_exporter": "prometheus",
+              "mlflow": "mlox-prometheus"},
     "domain": "example.org",
 }
 BLACKBOX = {"host": "mon", "address": "127.0.0.1", "port": 9115, "server_name": "mon"}
@@ -50,7 +53,7 @@ def targets(job):
 
 
 def test_one_job_per_service_with_hosts_in_registry_order():
-    assert list(jobs()) == ["prometheus", "alertmanager", "node", "minio", "traefik", "postgresql", "gpu"]
+    assert list(jobs()) == ["prometheus", "alertmanager", "node", "minio", "traefik", "mlflow", "postgresql", "gpu"]
 
 
 def test_targets_come_from_the_registry_and_the_hosts_port_variables():
@@ -61,7 +64,9 @@ def test_targets_come_from_the_registry_and_the_hosts_port_variables():
         (["[fd00::7]:9100"], {"instance": "s3a"}),
         (["db:9200"], {"instance": "db"}),
         (["gpu1:9100"], {"instance": "gpu1"}),
+        (["tracker:9100"], {"instance": "tracker"}),
     ]
+    assert targets(found["mlflow"]) == [(["tracker:5443"], {"instance": "tracker"})]
     assert targets(found["traefik"]) == [(["10.0.0.2:8082"], {"instance": "edge"})]
     assert targets(found["postgresql"]) == [(["db:9187"], {"instance": "db"})]
     assert targets(found["gpu"]) == [(["gpu1:9835"], {"instance": "gpu1"})]
@@ -84,6 +89,8 @@ def test_credentials_come_from_files():
     assert found["alertmanager"]["basic_auth"]["password_file"].endswith("/alertmanager_password")
     assert found["minio"]["authorization"] == {
         "type": "Bearer", "credentials_file": "/etc/mlox/prometheus/credentials/minio_token"}
+    assert found["mlflow"]["basic_auth"] == {
+        "username": "mlox-prometheus", "password_file": "/etc/mlox/prometheus/credentials/mlflow_password"}
     assert "basic_auth" not in found["traefik"] and "authorization" not in found["gpu"]
 
 
@@ -92,7 +99,7 @@ def test_probes_cover_every_public_hostname_through_the_local_blackbox_exporter(
     assert targets(found["blackbox"]) == [(["127.0.0.1:9115"], {"instance": "mon"})]
     probes = found["https_probes"]
     assert probes["static_configs"] == [{"targets": [
-        "alertmanager.example.org:443", "minio.example.org:443", "prometheus.example.org:443",
+        "alertmanager.example.org:443", "minio.example.org:443", "mlflow.example.org:443", "prometheus.example.org:443",
         "s3.example.org:443", "traefik.example.org:443", "www.example.org:443"]}]
     assert probes["params"] == {"module": ["tls_connect"]}
     assert probes["tls_config"]["server_name"] == "mon"
