@@ -276,7 +276,7 @@ def pair(release, tmp_path):
     files = render_files(tmp_path / "files", {"mlox_domain": DOMAIN, "_alertmanager_tls_dir": str(tls_dir),
                                               "alertmanager_basic_auth_password": PASSWORD},
                          ("alertmanager.yml.j2", "web-config.yml.j2", "cluster-tls.yml.j2"))
-    ports = [free_port() for _ in range(4)]
+    ports = [free_port() for _port in range(4)]
     peers = []
     for index in range(2):
         workdir = tmp_path / ("am%d" % index)

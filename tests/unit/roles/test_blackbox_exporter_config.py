@@ -58,7 +58,7 @@ def config_check(binary, config):
 
 
 def test_the_modules_are_the_contracts_and_pass_the_check(blackbox_exporter, tmp_path):
-    config, _ = rendered(tmp_path, {})
+    config, _files = rendered(tmp_path, {})
     modules = yaml.safe_load(config.read_text())["modules"]
     assert modules == {
         "tls_connect": {"prober": "tcp", "tcp": {"tls": True}},
@@ -71,7 +71,7 @@ def test_the_modules_are_the_contracts_and_pass_the_check(blackbox_exporter, tmp
 def test_extra_modules_are_merged_and_a_broken_one_fails_the_check(blackbox_exporter, tmp_path):
     extra = {"https_api": {"prober": "http", "http": {"valid_status_codes": [200, 401]}},
              "tls_connect": {"prober": "tcp", "timeout": "5s", "tcp": {"tls": True}}}
-    config, _ = rendered(tmp_path / "good", {"blackbox_exporter_modules_extra": extra})
+    config, _files = rendered(tmp_path / "good", {"blackbox_exporter_modules_extra": extra})
     modules = yaml.safe_load(config.read_text())["modules"]
     assert modules["https_api"] == extra["https_api"]
     assert modules["tls_connect"]["timeout"] == "5s"
@@ -79,7 +79,7 @@ def test_extra_modules_are_merged_and_a_broken_one_fails_the_check(blackbox_expo
     assert config_check(blackbox_exporter, config).returncode == 0
 
     broken = {"https_api": {"prober": "http", "http": {"method": "GET", "no_such_setting": True}}}
-    config, _ = rendered(tmp_path / "broken", {"blackbox_exporter_modules_extra": broken})
+    config, _files = rendered(tmp_path / "broken", {"blackbox_exporter_modules_extra": broken})
     check = config_check(blackbox_exporter, config)
     assert check.returncode != 0
     assert "no_such_setting" in check.stderr
@@ -125,7 +125,7 @@ def running_exporter(blackbox_exporter, tmp_path):
     context = ssl.create_default_context(cafile=str(ca_file))
     base = "https://127.0.0.1:%d" % port
     try:
-        for _ in range(50):
+        for _attempt in range(50):
             try:
                 with urllib.request.urlopen(base + "/-/healthy", context=context, timeout=2) as answer:
                     if answer.status == 200:
@@ -168,7 +168,7 @@ def test_probes_a_tls_server_through_the_contracts_modules(running_exporter):
 def test_the_health_gate_checks_the_certificate_for_the_host_name(running_exporter, tmp_path):
     """The role's health gate (tasks/health_gate.yml) connects to the listen address and checks
     the certificate for the host's name: 127.0.0.1 is in the test certificate, localhost is not."""
-    base, _, tls_dir = running_exporter
+    base, _context, tls_dir = running_exporter
     role_vars = yaml.safe_load((ROOT / "roles" / ROLE / "vars" / "main.yml").read_text())
     script = role_vars["_blackbox_exporter_health_script"]
     port = urllib.parse.urlsplit(base).port
@@ -186,7 +186,7 @@ def test_the_health_gate_checks_the_certificate_for_the_host_name(running_export
 
 
 def test_an_untrusted_certificate_fails_the_probe(running_exporter, tmp_path):
-    base, context, _ = running_exporter
+    base, context, _tls_dir = running_exporter
     server = TlsServer(make_tls(tmp_path / "other-ca").parent)
     try:
         tls = probe(base, context, "tls_connect", "127.0.0.1:%d" % server.server_address[1])
