@@ -15,27 +15,20 @@ the other, and the API wants the password.
 import base64
 import datetime
 import http.client
-import ipaddress
 import json
 import os
 import ssl
 import subprocess
 import time
-from pathlib import Path
 
 import pytest
 import yaml
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from ansible_collections.mlox.stack.tests.unit.plugins.modules.mlflow_server import free_port
 from released_programs import release_arch, stop_program, unpack_release
 from role_templates import render, role_default
+from throwaway_tls import make_tls
 
-ROOT = Path(__file__).resolve().parents[3]
-COMMON = ROOT / "roles" / "_common"
 DOMAIN = "example.test"
 PASSWORD = "test-password-of-the-api"
 SMTP = {"smarthost": "mail.example.org:587", "from": "alertmanager@example.org",
@@ -156,37 +149,6 @@ def test_amtool_rejects_a_broken_configuration(release, tmp_path, case):
     assert said in result.stdout + result.stderr
 
 
-def make_tls(directory):
-    """A throwaway CA and a certificate for 127.0.0.1 and alertmanager.<DOMAIN>, for server and
-    client use (as the pki role issues them), under the file names of _common_tls_file_names."""
-    names = yaml.safe_load((COMMON / "vars" / "main.yml").read_text())["_common_tls_file_names"]
-    now = datetime.datetime.now(datetime.timezone.utc)
-    valid = {"not_valid_before": now - datetime.timedelta(minutes=5),
-             "not_valid_after": now + datetime.timedelta(days=1)}
-    ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "mlox.stack alertmanager test CA")])
-    ca = (x509.CertificateBuilder(subject_name=ca_name, issuer_name=ca_name, public_key=ca_key.public_key(),
-                                  serial_number=x509.random_serial_number(), **valid)
-          .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-          .sign(ca_key, hashes.SHA256()))
-    key = ec.generate_private_key(ec.SECP256R1())
-    cert = (x509.CertificateBuilder(subject_name=x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")]),
-                                    issuer_name=ca_name, public_key=key.public_key(),
-                                    serial_number=x509.random_serial_number(), **valid)
-            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
-                                                        x509.DNSName("alertmanager." + DOMAIN)]), critical=False)
-            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH]),
-                           critical=False)
-            .sign(ca_key, hashes.SHA256()))
-    directory.mkdir(mode=0o700, parents=True)
-    (directory / names["cert"]).write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    (directory / names["key"]).write_bytes(key.private_bytes(serialization.Encoding.PEM,
-                                                             serialization.PrivateFormat.PKCS8,
-                                                             serialization.NoEncryption()))
-    (directory / names["ca"]).write_bytes(ca.public_bytes(serialization.Encoding.PEM))
-    return directory / names["ca"]
-
-
 def test_web_and_cluster_tls_configs(tmp_path):
     tls_dir = tmp_path / "tls"
     files = render_files(tmp_path / "files", {"mlox_domain": DOMAIN, "_alertmanager_tls_dir": str(tls_dir),
@@ -272,7 +234,7 @@ class Alertmanager:
 @pytest.fixture
 def pair(release, tmp_path):
     tls_dir = tmp_path / "tls"
-    ca_file = make_tls(tls_dir)
+    ca_file = make_tls(tls_dir, dns_names=["alertmanager." + DOMAIN], client=True)
     files = render_files(tmp_path / "files", {"mlox_domain": DOMAIN, "_alertmanager_tls_dir": str(tls_dir),
                                               "alertmanager_basic_auth_password": PASSWORD},
                          ("alertmanager.yml.j2", "web-config.yml.j2", "cluster-tls.yml.j2"))

@@ -29,7 +29,7 @@ import yaml
 from ansible_collections.mlox.stack.tests.unit.plugins.modules.mlflow_server import free_port
 from released_programs import release_arch, stop_program, unpack_release
 from role_templates import render, role_default
-from test_oauth2_proxy import make_tls
+from throwaway_tls import make_tls
 
 ROOT = Path(__file__).resolve().parents[3]
 ROLE = "blackbox_exporter"
