@@ -34,11 +34,11 @@ declare -A distro_plan=(
   [pki]=12
   [minio]=12
   [keycloak]=12
-  # Packaging; node_exporter is one static binary from the mirror; MLflow's venv comes from the
-  # same wheelhouse on both (the module tests run its Python 3.11 wheels); keycloak-cluster runs
-  # OpenJDK 21.
+  # Packaging; the monitoring programs (node_exporter among them) are static binaries from the
+  # mirror; MLflow's venv comes from the same wheelhouse on both (the module tests run its Python
+  # 3.11 wheels); keycloak-cluster runs OpenJDK 21.
   [installed_collection]=13
-  [node_exporter]=13
+  [prometheus]=13
   [minio-distributed]=13
   [mlflow]=13
   [keycloak-cluster]=13
@@ -48,8 +48,8 @@ declare -A distro_plan=(
   [traefik-acme]=13
 )
 # Lanes take runs in this order, then the others': the longest first, so the short ones fill
-# the end.
-longest_first=(mlflow minio-distributed keycloak-cluster keycloak traefik traefik-acme)
+# the end (prometheus, the newest, first of all: its verdict comes early).
+longest_first=(prometheus mlflow minio-distributed keycloak-cluster keycloak traefik traefik-acme)
 
 in_list() {
   local item="$1"
@@ -121,9 +121,8 @@ fi
 
 state="$(mktemp -d)"
 lane_pids=()
-own_mirror=""
-# Stops the lanes with everything they run, removes the hosts of the runs they were in, and the
-# mirror server if this run started it.
+# Stops the lanes with everything they run, removes the hosts of the runs they were in, and
+# releases the mirror server (which stops when no other run uses it).
 cleanup() {
   local pid marker
   for pid in "${lane_pids[@]}"; do
@@ -137,7 +136,7 @@ cleanup() {
       molecule destroy -s "$(basename "$marker")" > /dev/null 2>&1 || true
     done
   fi
-  [ -z "$own_mirror" ] || "$here/mirror/serve.sh" stop
+  "$here/mirror/serve.sh" release "$$" || true
   rm -rf "$state"
 }
 trap cleanup EXIT
@@ -147,11 +146,8 @@ trap 'exit 143' TERM
 ensure_docker
 "$here/images/build.sh" "${distros[@]}"
 "$here/mirror/build.sh"
-# A server already running (another run in progress) is shared, and left to its owner to stop.
-if ! MLOX_TEST_MIRROR_URL="$("$here/mirror/serve.sh" url)"; then
-  MLOX_TEST_MIRROR_URL="$("$here/mirror/serve.sh" start)"
-  own_mirror=1
-fi
+# A server already running (another run in progress) is shared.
+MLOX_TEST_MIRROR_URL="$("$here/mirror/serve.sh" acquire "$$")"
 export MLOX_TEST_MIRROR_URL
 export MLOX_TEST_CA_BUNDLE="${MLOX_TEST_CA_BUNDLE:-/etc/ssl/certs/ca-certificates.crt}"
 export ANSIBLE_COLLECTIONS_PATH="$root/.collections"

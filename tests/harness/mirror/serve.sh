@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Serves the artifact mirror over HTTP on the test network's gateway address, so test hosts
 # (and only they and this machine) reach it. `start` and `url` print the mirror URL; `url` fails
-# when no server of ours answers; `stop` ends it.
+# when no server of ours answers; `stop` ends it. Harness runs share one server: `acquire <pid>`
+# prints the URL of the running server (starting one if none runs) and records process <pid> as
+# a user; `release <pid>` forgets it and stops the server once no user process lives any more.
 #
-# usage: serve.sh start|url|stop
+# usage: serve.sh start|url|stop|acquire <pid>|release <pid>
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=tests/harness/lib.sh
@@ -15,6 +17,7 @@ network="${MLOX_TEST_NETWORK:-mlox-test}"
 port="${MLOX_TEST_MIRROR_PORT:-18080}"
 state_dir="$(mirror_dir)/.server"
 pid_file="$state_dir/pid"
+users_dir="$state_dir/users"
 
 gateway() {
   docker network inspect -f '{{ (index .IPAM.Config 0).Gateway }}' "$network" 2> /dev/null
@@ -42,8 +45,9 @@ start() {
   address="$(gateway)"
   [ -n "$address" ] || die "network $network has no gateway address"
   mkdir -p "$state_dir"
+  # Not holding the lock of acquire (fd 9) for as long as it serves.
   nohup python3 -m http.server --bind "$address" --directory "$(mirror_dir)" "$port" \
-    > "$state_dir/access.log" 2>&1 &
+    > "$state_dir/access.log" 2>&1 9>&- &
   echo $! > "$pid_file"
   local url="http://$address:$port"
   for _ in $(seq 1 50); do
@@ -57,9 +61,38 @@ start() {
   die "the mirror server did not answer on $url"
 }
 
+# Runs "$@" holding the lock that acquire and release share.
+locked() {
+  mkdir -p "$users_dir"
+  (
+    flock 9
+    "$@"
+  ) 9> "$state_dir/lock"
+}
+
+acquire() {
+  url || start
+  touch "$users_dir/$1"
+}
+
+release() {
+  local user
+  rm -f "$users_dir/$1"
+  for user in "$users_dir"/*; do
+    [ -e "$user" ] || continue
+    kill -0 "$(basename "$user")" 2> /dev/null && return 0
+    rm -f "$user"
+  done
+  stop
+}
+
 case "${1:-}" in
   start) start ;;
   url) url ;;
   stop) stop ;;
-  *) die "usage: $0 start|url|stop" ;;
+  acquire | release)
+    [[ "${2:-}" =~ ^[0-9]+$ ]] || die "usage: $0 $1 <pid>"
+    locked "$1" "$2"
+    ;;
+  *) die "usage: $0 start|url|stop|acquire <pid>|release <pid>" ;;
 esac

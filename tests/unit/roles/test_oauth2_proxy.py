@@ -12,65 +12,26 @@ loopback. The test asks it what Traefik's forwardAuth middleware asks, and signs
 playing the browser's and the provider's part of the authorization code flow.
 """
 
-import datetime
 import http.client
-import ipaddress
 import os
 import ssl
 import subprocess
 import time
 import tomllib
 from http.cookies import SimpleCookie
-from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
-import yaml
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from ansible_collections.mlox.stack.tests.unit.plugins.modules.mlflow_server import free_port
 from oidc_provider import DISCOVERY_PATH
 from released_programs import release_arch, stop_program, unpack_release
 from role_templates import render, role_default
+from throwaway_tls import make_tls
 
-ROOT = Path(__file__).resolve().parents[3]
-COMMON = ROOT / "roles" / "_common"
 DOMAIN = "example.test"
 UI_HOST = "prometheus." + DOMAIN
 CLIENT_SECRET = "client-secret-from-the-keycloak-role"
-
-
-def make_tls(directory):
-    """A throwaway CA, and a certificate for 127.0.0.1 under the file names the role's TLS
-    directory uses (_common_tls_file_names)."""
-    names = yaml.safe_load((COMMON / "vars" / "main.yml").read_text())["_common_tls_file_names"]
-    now = datetime.datetime.now(datetime.timezone.utc)
-    valid = {"not_valid_before": now - datetime.timedelta(minutes=5),
-             "not_valid_after": now + datetime.timedelta(days=1)}
-    ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "mlox.stack oauth2-proxy test CA")])
-    ca = (x509.CertificateBuilder(subject_name=ca_name, issuer_name=ca_name, public_key=ca_key.public_key(),
-                                  serial_number=x509.random_serial_number(), **valid)
-          .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-          .sign(ca_key, hashes.SHA256()))
-    key = ec.generate_private_key(ec.SECP256R1())
-    cert = (x509.CertificateBuilder(subject_name=x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")]),
-                                    issuer_name=ca_name, public_key=key.public_key(),
-                                    serial_number=x509.random_serial_number(), **valid)
-            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-                           critical=False)
-            .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-            .sign(ca_key, hashes.SHA256()))
-    directory.mkdir(mode=0o700)
-    (directory / names["cert"]).write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    (directory / names["key"]).write_bytes(key.private_bytes(serialization.Encoding.PEM,
-                                                             serialization.PrivateFormat.PKCS8,
-                                                             serialization.NoEncryption()))
-    (directory / names["ca"]).write_bytes(ca.public_bytes(serialization.Encoding.PEM))
-    return directory / names["ca"]
 
 
 def render_config(workdir, role_vars):

@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from test_oauth2_proxy import make_tls
+from throwaway_tls import make_tls
 from traefik_edge import Backend, Edge, loopback_ports, traefik_binary  # noqa: F401 pylint: disable=unused-import
 
 TEAM_HOST = "app.team.example"
