@@ -42,6 +42,8 @@ declare -A distro_plan=(
   [minio-distributed]=13
   [mlflow]=13
   [keycloak-cluster]=13
+  # One host per release in one run: its platforms name their distro.
+  [nvidia]=13
   # Traefik is one static binary from the mirror: the edge in internal mode on the older release,
   # ACME on the newer one.
   [traefik]=12
@@ -49,7 +51,7 @@ declare -A distro_plan=(
 )
 # Lanes take runs in this order, then the others': the longest first, so the short ones fill
 # the end (prometheus, the newest, first of all: its verdict comes early).
-longest_first=(prometheus mlflow minio-distributed keycloak-cluster keycloak traefik traefik-acme)
+longest_first=(prometheus mlflow minio-distributed keycloak-cluster keycloak traefik traefik-acme nvidia)
 
 in_list() {
   local item="$1"
@@ -143,8 +145,17 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# The images of the runs' releases and of those that a planned scenario's platforms name
+# (`distro:`, a host of another release in the same run).
+images=("${distros[@]}")
+for run in "${runs[@]}"; do
+  read -r scenario _ <<< "$run"
+  # shellcheck disable=SC2207
+  images+=($(sed -nE 's/^ +distro: *"?([0-9]+)"? *$/\1/p' "molecule/$scenario/molecule.yml"))
+done
 ensure_docker
-"$here/images/build.sh" "${distros[@]}"
+# shellcheck disable=SC2046
+"$here/images/build.sh" $(printf '%s\n' "${images[@]}" | sort -u)
 "$here/mirror/build.sh"
 # A server already running (another run in progress) is shared.
 MLOX_TEST_MIRROR_URL="$("$here/mirror/serve.sh" acquire "$$")"
