@@ -31,11 +31,12 @@ sanity: venv
 # The module and role tests run the MinIO server, mc, an MLflow server, oauth2-proxy, Traefik,
 # promtool, amtool and blackbox_exporter from the artifact mirror.
 # The GPU exporter's Go tests need Go (as the mirror's Go builds do).
-# The bad-input tests each run ansible-playbook against this machine, in check mode, in a
-# directory of their own: they run two at a time.
+# Both kinds run two at a time: the module and role tests a file per worker (the servers of a
+# file start once), the bad-input tests (each an ansible-playbook run against this machine, in
+# check mode, in a directory of its own) one test at a time.
 unit: venv
 	bash tests/harness/mirror/build.sh minio mc mlflow oauth2_proxy traefik prometheus alertmanager blackbox_exporter
-	pytest tests/unit --ignore-glob='tests/unit/roles/test_bad_input_*.py'
+	pytest -n 2 --dist loadfile tests/unit --ignore-glob='tests/unit/roles/test_bad_input_*.py'
 	pytest -n 2 tests/unit/roles/test_bad_input_*.py
 	cd exporters/gpu_exporter && go test ./...
 

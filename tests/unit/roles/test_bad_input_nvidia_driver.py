@@ -6,6 +6,10 @@
 
 import pytest
 
+# Debian's driver with the kernel module flavour that both Debian 12 and 13 ship in a matching
+# version, so that only the rule under test can refuse it.
+FROM_DEBIAN = {"nvidia_driver_source": "distro", "nvidia_driver_kernel_module": "proprietary"}
+
 CASES = {
     # wrong types and values outside the choices, caught by the argument specs
     "source-unknown": ({"nvidia_driver_source": "ppa"}, "nvidia_driver_source"),
@@ -25,14 +29,14 @@ CASES = {
     "no-module-with-persistence-daemon": ({"nvidia_driver_kernel_module": "none",
                                            "nvidia_driver_persistenced": True},
                                           "nvidia_driver_persistenced"),
-    "fabric-manager-from-debian": ({"nvidia_driver_source": "distro", "nvidia_driver_fabric_manager": True},
+    "fabric-manager-from-debian": ({**FROM_DEBIAN, "nvidia_driver_fabric_manager": True},
                                    "nvidia_driver_fabric_manager"),
     "cuda-newer-than-branch": ({"nvidia_driver_branch": "535", "nvidia_cuda_toolkit_version": "12.4"},
                                "nvidia_cuda_toolkit_version"),
     "cuda-version-unknown": ({"nvidia_cuda_toolkit_version": "12"}, "nvidia_cuda_toolkit_version"),
-    "cuda-not-shipped-by-debian": ({"nvidia_driver_source": "distro", "nvidia_cuda_toolkit_version": "12.2"},
+    "cuda-not-shipped-by-debian": ({**FROM_DEBIAN, "nvidia_cuda_toolkit_version": "12.2"},
                                    "nvidia_cuda_toolkit_version"),
-    "container-toolkit-from-debian": ({"nvidia_driver_source": "distro", "nvidia_driver_container_runtimes": ["docker"]},
+    "container-toolkit-from-debian": ({**FROM_DEBIAN, "nvidia_driver_container_runtimes": ["docker"]},
                                       "nvidia_driver_container_runtimes"),
     "reboot-the-controller": ({"nvidia_driver_reboot": True}, "nvidia_driver_reboot"),
 }
