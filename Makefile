@@ -15,7 +15,10 @@ DISTRO ?= 13 12
 
 .PHONY: test venv lint sanity unit molecule collection clean
 
-test: venv lint sanity unit molecule
+# lint and sanity run side by side, each one's output printed whole when it ends.
+test: venv
+	$(MAKE) --no-print-directory --jobs=2 --output-sync=target lint sanity
+	$(MAKE) --no-print-directory unit molecule
 	@echo "make test: all checks passed"
 
 venv:
