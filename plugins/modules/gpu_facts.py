@@ -9,7 +9,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: gpu_facts
 short_description: Read the NVIDIA GPUs of a host, their driver and their health with nvidia-smi
-version_added: 0.3.0
+version_added: 0.7.0
 author: mlox.stack contributors (!UNKNOWN)
 description:
   - Runs C(nvidia-smi --query-gpu=... --format=csv,noheader,nounits), C(nvidia-smi --version) and
