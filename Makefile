@@ -3,6 +3,7 @@
 #                                     (each on the distros of its plan, see docs/development.md)
 #   make molecule SCENARIO=pki        one scenario (on every distro in DISTRO)
 #   make molecule DISTRO=12           the scenarios planned for Debian 12, on Debian 12 only
+#   make docs                         regenerate the role READMEs' variable tables and docs/reference/
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 VENV := .venv
@@ -13,7 +14,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 SCENARIO ?=
 DISTRO ?= 13 12
 
-.PHONY: test venv lint sanity unit molecule collection clean
+.PHONY: test venv lint sanity unit molecule collection docs clean
 
 # lint and sanity run side by side, each one's output printed whole when it ends.
 test: venv
@@ -45,6 +46,12 @@ unit: venv
 
 molecule: venv
 	bash tests/harness/molecule.sh $(addprefix -s ,$(SCENARIO)) $(addprefix -d ,$(DISTRO))
+
+# The generated documentation: both writers read the roles' meta/argument_specs.yml and
+# defaults; tests/unit/test_role_readmes.py and test_role_reference.py fail when it is stale.
+docs: venv
+	python tests/harness/role_readme.py --write
+	python tests/harness/role_reference.py --write
 
 clean:
 	rm -rf build .collections

@@ -18,81 +18,21 @@ the markers is processed.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 
-import yaml
+from argument_specs import (
+    choices, code, main_options, markdown, public_roles, role_defaults, table, type_name,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
 BEGIN = "<!-- BEGIN VARIABLES -->"
 END = "<!-- END VARIABLES -->"
 
 
-def public_roles(roles_dir: Path = ROOT / "roles") -> list[Path]:
-    if not roles_dir.is_dir():
-        return []
-    return sorted(
-        path for path in roles_dir.iterdir()
-        if path.is_dir() and not path.name.startswith(("_", "."))
-    )
-
-
-def _load_yaml(path: Path):
-    with path.open(encoding="utf-8") as stream:
-        return yaml.safe_load(stream)
-
-
-def main_options(role: Path) -> dict:
-    """Options of the `main` entry point of the role's argument specs."""
-    path = role / "meta" / "argument_specs.yml"
-    specs = (_load_yaml(path) or {}).get("argument_specs") or {}
-    if "main" not in specs:
-        raise ValueError("%s has no `main` entry point" % path)
-    return (specs["main"] or {}).get("options") or {}
-
-
-def role_defaults(role: Path) -> dict:
-    path = role / "defaults" / "main.yml"
-    return (_load_yaml(path) or {}) if path.is_file() else {}
-
-
-# Ansible's documentation markup, as ansible-doc renders it, in Markdown.
-_MARKUP = [
-    (re.compile(r"\b[CVOEMP]\(([^)]*)\)"), r"`\1`"),
-    (re.compile(r"\bI\(([^)]*)\)"), r"*\1*"),
-    (re.compile(r"\bB\(([^)]*)\)"), r"**\1**"),
-    (re.compile(r"\bU\(([^)]*)\)"), r"<\1>"),
-    (re.compile(r"\bL\(([^,)]*),\s*([^)]*)\)"), r"[\1](\2)"),
-]
-
-
-def _markdown(text: str) -> str:
-    for pattern, replacement in _MARKUP:
-        text = pattern.sub(replacement, text)
-    return text
-
-
-def _cell(text: str) -> str:
-    """One line of text that cannot break the table."""
-    return " ".join(text.split()).replace("|", "\\|")
-
-
-def _code(value) -> str:
-    dumped = yaml.safe_dump(value, default_flow_style=True, width=sys.maxsize)
-    return "`%s`" % dumped.removesuffix("...\n").strip()
-
-
-def _type(option: dict) -> str:
-    kind = option.get("type", "str")
-    return "%s of %s" % (kind, option["elements"]) if "elements" in option else kind
-
-
 def _description(option: dict) -> str:
-    description = option.get("description", "")
-    text = _markdown(" ".join(description) if isinstance(description, list) else str(description))
+    text = markdown(option.get("description", ""))
     if "choices" in option:
-        text += " Choices: %s." % ", ".join(_code(choice) for choice in option["choices"])
+        text += " Choices: %s." % choices(option)
     return text
 
 
@@ -101,16 +41,15 @@ def variable_table(role: Path) -> str:
     if not options:
         return "This role has no variables.\n"
     defaults = role_defaults(role)
-    rows = ["| Variable | Type | Default | Description |", "|---|---|---|---|"]
+    rows = []
     for name, option in options.items():
         option = option or {}
         if name in defaults:
-            default = _code(defaults[name])
+            default = code(defaults[name])
         else:
             default = "*required*" if option.get("required") else ""
-        cells = ["`%s`" % name, _type(option), default, _description(option)]
-        rows.append("| %s |" % " | ".join(_cell(cell) for cell in cells))
-    return "\n".join(rows) + "\n"
+        rows.append(["`%s`" % name, type_name(option), default, _description(option)])
+    return table(["Variable", "Type", "Default", "Description"], rows)
 
 
 def _readme_parts(role: Path):

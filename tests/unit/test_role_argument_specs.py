@@ -6,7 +6,7 @@
 
 import pytest
 
-from role_readme import main_options, public_roles, role_defaults
+from argument_specs import main_options, public_roles, role_defaults
 
 ROLES = public_roles()
 each_role = pytest.mark.parametrize("role", ROLES, ids=[role.name for role in ROLES])
