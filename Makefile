@@ -3,6 +3,8 @@
 #                                     (each on the distros of its plan, see docs/development.md)
 #   make molecule SCENARIO=pki        one scenario (on every distro in DISTRO)
 #   make molecule DISTRO=12           the scenarios planned for Debian 12, on Debian 12 only
+#   make demo                         the whole stack in one local container (docs/quickstart.md)
+#   make demo-down                    remove the demo
 #   make docs                         regenerate the role READMEs' variable tables and docs/reference/
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -14,7 +16,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 SCENARIO ?=
 DISTRO ?= 13 12
 
-.PHONY: test venv lint sanity unit molecule collection docs clean
+.PHONY: test venv lint sanity unit molecule collection docs demo demo-down clean
 
 # lint and sanity run side by side, each one's output printed whole when it ends.
 test: venv
@@ -52,6 +54,12 @@ molecule: venv
 docs: venv
 	python tests/harness/role_readme.py --write
 	python tests/harness/role_reference.py --write
+
+demo: venv
+	bash scripts/demo.sh up
+
+demo-down:
+	bash scripts/demo.sh down
 
 clean:
 	rm -rf build .collections

@@ -159,6 +159,13 @@ for run in "${runs[@]}"; do
   images+=($(sed -nE 's/^ +distro: *"?([0-9]+)"? *$/\1/p' "molecule/$scenario/molecule.yml"))
 done
 ensure_docker
+# The whole-stack scenarios sign in through a real browser (driven by Playwright from the venv).
+for run in "${runs[@]}"; do
+  if [[ "$run" == stack* ]]; then
+    need_command chromium "apt-get install chromium"
+    break
+  fi
+done
 # shellcheck disable=SC2046
 "$here/images/build.sh" $(printf '%s\n' "${images[@]}" | sort -u)
 "$here/mirror/build.sh"

@@ -1,0 +1,37 @@
+# Copyright (c) mlox.stack contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""One login for every UI: a user signs in at Keycloak and lands in the UI they asked for."""
+
+import re
+
+from signin import sign_in
+
+
+def test_a_user_signs_in_to_mlflow_and_sees_the_experiments(page, stack, users):
+    page.goto(stack.url("mlflow"))
+    sign_in(page, stack, users["ada"])
+    page.wait_for_url(re.compile(r"^%s" % re.escape(stack.url("mlflow"))))
+    page.get_by_text("Experiments").first.wait_for()
+
+
+def test_an_admin_signs_in_to_prometheus_and_every_target_is_up(page, stack, users):
+    page.goto(stack.url("prometheus"))
+    sign_in(page, stack, users["grace"])
+    page.wait_for_url(re.compile(r"^%s" % re.escape(stack.url("prometheus"))))
+    page.wait_for_function("document.title.includes('Prometheus')")
+    # The API through the same edge and session: what the user's browser may read.
+    targets = page.request.get(stack.url("prometheus", "/api/v1/targets?state=active")).json()
+    active = targets["data"]["activeTargets"]
+    assert active, "Prometheus has no active targets"
+    down = ["%s (%s)" % (target["scrapeUrl"], target.get("lastError")) for target in active if target["health"] != "up"]
+    assert not down, "targets not up: %s" % ", ".join(down)
+
+
+def test_a_user_outside_the_admins_may_not_see_prometheus(page, stack, users):
+    page.goto(stack.url("prometheus"))
+    sign_in(page, stack, users["ada"])
+    page.wait_for_load_state()
+    assert "Prometheus" not in page.title()
+    assert page.url.startswith(stack.url("prometheus"))
