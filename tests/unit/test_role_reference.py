@@ -15,9 +15,8 @@ PAGES = role_reference.pages()
 
 @pytest.mark.parametrize("page", PAGES, ids=[page.name for page in PAGES])
 def test_committed_page_is_current(page):
-    assert page.is_file() and page.read_text(encoding="utf-8") == PAGES[page], (
-        "%s is stale; run make docs" % page
-    )
+    current = page.is_file() and page.read_text(encoding="utf-8") == PAGES[page]
+    assert current, "%s is stale; run make docs" % page
 
 
 def test_no_page_of_a_role_that_is_gone():
