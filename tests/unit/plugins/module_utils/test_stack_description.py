@@ -225,8 +225,8 @@ def test_an_explicit_empty_service_list_on_the_only_host_runs_nothing():
     (["/srv/a", "/srv/b"], None, {"s3a": ["/srv/a", "/srv/b"], "s3b": ["/srv/a", "/srv/b"]}),
     (["/srv/a", "/srv/b"], ["/srv/c"], {"s3a": ["/srv/a", "/srv/b"], "s3b": ["/srv/c"]}),
 ], ids=["role-default", "stack-vars", "host-vars"])
-def test_minio_drives_come_from_the_host_then_the_stack_then_the_role(stack_drives, host_drives,
-                                                                       expected):
+def test_minio_drives_come_from_the_host_then_the_stack_then_the_role(
+        stack_drives, host_drives, expected):
     description = copy.deepcopy(MULTINODE)
     for host in ("s3a", "s3b"):
         description["hosts"][host].pop("vars")
@@ -254,4 +254,3 @@ def test_minio_hosts_without_drives_are_checked_with_the_role_default():
 def test_templated_drives_are_left_to_the_role():
     description = with_host("s3b", vars={"minio_drives": "{{ my_drives }}"})
     assert stack.problems(description, ROLE_DRIVES) == []
-
