@@ -24,7 +24,8 @@ MAPPERS = {
         "protocolMapper": "oidc-group-membership-mapper",
         "config": dict(_TOKEN_CLAIMS, **{"claim.name": "groups", "full.path": "false"}),
     },
-    # The client's own id in `aud`, which oauth2-proxy and MinIO check.
+    # A client id in `aud` of the access token: the client's own (oauth2-proxy and MinIO check
+    # it), or the one its `audience` names (tokens a script gets for MLflow).
     "audience": {
         "protocolMapper": "oidc-audience-mapper",
         # All three keys: Keycloak stores a missing one as "false" when it creates the mapper.
@@ -52,7 +53,7 @@ FLAGS = {
     "direct_access_grants": ("direct_access_grants_enabled", False),
     "service_accounts": ("service_accounts_enabled", False),
 }
-KEYS = {"client_id", "name", "description", "redirect_uris", "web_origins", "mappers", "secret", "state"}
+KEYS = {"client_id", "name", "description", "redirect_uris", "web_origins", "mappers", "audience", "secret", "state"}
 KEYS.update(FLAGS)
 
 
@@ -92,14 +93,16 @@ def keycloak_client_errors(clients, variable="keycloak_clients_extra"):
             errors.append("%s: unknown mappers %s; known: %s" % (where, ", ".join(unknown_mappers), ", ".join(sorted(MAPPERS))))
         if client.get("public") and (client.get("secret") or client.get("service_accounts")):
             errors.append("%s: a public client has no secret and no service account" % where)
+        if "audience" in client and not (isinstance(client["audience"], str) and client["audience"].strip()):
+            errors.append("%s: audience must be the client_id of the application its tokens are for" % where)
     return errors
 
 
-def _mapper(kind, client_id):
+def _mapper(kind, client):
     mapper = MAPPERS[kind]
     config = dict(mapper["config"])
     if kind == "audience":
-        config["included.client.audience"] = client_id
+        config["included.client.audience"] = client.get("audience") or client["client_id"]
     return {"name": kind, "protocol": "openid-connect", "protocolMapper": mapper["protocolMapper"], "config": config}
 
 
@@ -120,7 +123,7 @@ def keycloak_clients(clients):
             "redirect_uris": list(client.get("redirect_uris") or []),
             "web_origins": list(client.get("web_origins", ["+"])),
             "protocol": "openid-connect",
-            "protocol_mappers": [_mapper(kind, client["client_id"]) for kind in client.get("mappers", ["groups", "audience"])],
+            "protocol_mappers": [_mapper(kind, client) for kind in client.get("mappers", ["groups", "audience"])],
             "state": client.get("state", "present"),
         }
         for key, (parameter, default) in FLAGS.items():

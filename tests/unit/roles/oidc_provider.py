@@ -12,7 +12,7 @@ plays the user's part signs in with `issue_code(claims, ...)`, which returns the
 provider would send back to the callback; the token endpoint redeems it once (authorization
 code grant, PKCE S256 checked when the code carries a challenge) for an ID token with those
 claims, signed with the key of the JWKS. `token_requests` records the form and the
-Authorization header of every token request.
+Authorization header of every token request. Given an `ssl.SSLContext`, it serves HTTPS.
 """
 
 import base64
@@ -46,9 +46,11 @@ class StubOpenIdProvider(http.server.ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self):
+    def __init__(self, tls_context=None):
         super().__init__(("127.0.0.1", 0), _Handler)
-        self.issuer = "http://127.0.0.1:%d" % self.server_address[1]
+        if tls_context is not None:
+            self.socket = tls_context.wrap_socket(self.socket, server_side=True)
+        self.issuer = "%s://127.0.0.1:%d" % ("https" if tls_context else "http", self.server_address[1])
         self.discovery_url = self.issuer + DISCOVERY_PATH
         self.metadata = {
             "issuer": self.issuer,

@@ -29,8 +29,11 @@ def vars_files(*roles):
     return [str(ROOT / "roles" / role / kind / "main.yml") for role in roles for kind in ("defaults", "vars")]
 
 
-def render(workdir, roles, templates, role_vars):
-    """Render `templates` ({template path under the last role's templates/: destination path})."""
+def render(workdir, roles, templates, role_vars, groups=None):
+    """Render `templates` ({template path under the last role's templates/: destination path}).
+
+    `groups` ({group: [host, ...] or {host: host vars}}) adds inventory groups beside localhost,
+    for the defaults that depend on them; the play runs on localhost only."""
     private = Path(workdir) / ("render-" + roles[-1])
     (private / "project").mkdir(parents=True)
     source = ROOT / "roles" / roles[-1] / "templates"
@@ -42,7 +45,9 @@ def render(workdir, roles, templates, role_vars):
     run = ansible_runner.run(
         private_data_dir=str(private), playbook="render.yml", extravars=role_vars, quiet=True, timeout=120,
         inventory={"all": {"hosts": {"localhost": {"ansible_connection": "local",
-                                                   "ansible_python_interpreter": sys.executable}}}},
+                                                   "ansible_python_interpreter": sys.executable}},
+                           "children": {name: {"hosts": hosts if isinstance(hosts, dict) else {host: {} for host in hosts}}
+                                        for name, hosts in (groups or {}).items()}}},
         envvars={"ANSIBLE_COLLECTIONS_PATH": str(ROOT / ".collections"), "ANSIBLE_HOME": str(private / "home"),
                  "ANSIBLE_LOCAL_TEMP": str(private / "tmp"), "ANSIBLE_NOCOLOR": "1",
                  "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])},

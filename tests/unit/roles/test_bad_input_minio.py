@@ -12,6 +12,9 @@ import pytest
 
 # An address where nothing answers: the runs must stop before they download anything.
 MIRROR = {"mlox_artifact_mirror": "http://127.0.0.1:9/"}
+# The console's sign-in through a provider (a discovery URL turns it on), complete.
+OIDC = {**MIRROR, "mlox_domain": "example.org", "minio_oidc_client_secret": "client-secret-for-tests",
+        "minio_oidc_discovery_url": "https://auth.example.org/realms/mlox/.well-known/openid-configuration"}
 
 CASES = {
     # wrong types and missing keys, caught by the argument specs
@@ -50,6 +53,22 @@ CASES = {
     "policy-without-statement": ({**MIRROR, "minio_policies": [{"name": "readers", "policy": {"Version": "1"}}]},
                                  "minio_policies"),
     "user-access-key-invalid": ({**MIRROR, "minio_users": [{"access_key": "a b"}]}, "minio_users"),
+    "oidc-enabled-not-a-bool": ({**OIDC, "minio_oidc_enabled": "sometimes"}, "minio_oidc_enabled"),
+    "oidc-scopes-not-a-list": ({**OIDC, "minio_oidc_scopes": "openid profile"}, "minio_oidc_scopes"),
+    "oidc-discovery-url-over-http": ({**OIDC, "minio_oidc_discovery_url":
+                                      "http://auth.example.org/realms/mlox/.well-known/openid-configuration"},
+                                     "minio_oidc_discovery_url"),
+    "oidc-on-without-discovery-url": ({**MIRROR, "minio_oidc_enabled": True, "minio_oidc_client_secret": "s"},
+                                      "minio_oidc_discovery_url"),
+    "oidc-claim-name-empty": ({**OIDC, "minio_oidc_claim_name": ""}, "minio_oidc_claim_name"),
+    "oidc-scopes-without-openid": ({**OIDC, "minio_oidc_scopes": ["profile", "email"]}, "minio_oidc_scopes"),
+    "oidc-scope-with-comma": ({**OIDC, "minio_oidc_scopes": ["openid", "profile,email"]}, "minio_oidc_scopes"),
+    "oidc-redirect-over-http": ({**OIDC, "minio_oidc_redirect_uri": "http://minio.example.org/oauth_callback"},
+                                "minio_oidc_redirect_uri"),
+    # No redirect URI to derive: no domain, no console URL.
+    "oidc-without-redirect-uri": ({**OIDC, "mlox_domain": ""}, "minio_oidc_redirect_uri"),
+    # Neither the variable nor the keycloak role's file on the controller.
+    "oidc-without-client-secret": ({**OIDC, "minio_oidc_client_secret": ""}, "minio_oidc_client_secret"),
 }
 
 

@@ -33,7 +33,16 @@ CASES = {
     "no-auth-database": ({**STORES, "mlflow_backend_store_uri": "mysql://db.example.org/mlflow"},
                          "mlflow_auth_database_uri"),
     "oidc-without-discovery-url": ({**OIDC, "mlflow_oidc_discovery_url": ""}, "mlflow_oidc_discovery_url"),
-    "oidc-without-client-secret": ({**OIDC, "mlflow_oidc_client_secret": ""}, "mlflow_oidc_client_secret"),
+    # The issuer is the discovery URL without its well-known path; another URL has none.
+    "oidc-discovery-url-not-well-known": ({**OIDC, "mlflow_oidc_discovery_url": "https://auth.example.org/realms/mlox"},
+                                          "mlflow_oidc_discovery_url"),
+    "oidc-discovery-url-over-http": ({**OIDC, "mlflow_oidc_discovery_url":
+                                      "http://auth.example.org/realms/mlox/.well-known/openid-configuration"},
+                                     "mlflow_oidc_discovery_url"),
+    # Neither the variable nor the keycloak role's file on the controller; the domain gives the
+    # discovery URL.
+    "oidc-without-client-secret": ({**OIDC, "mlflow_oidc_client_secret": "", "mlflow_oidc_discovery_url": "",
+                                    "mlox_domain": "example.org"}, "mlflow_oidc_client_secret"),
     "oidc-with-users": ({**OIDC, "mlflow_users": [ALICE]}, "mlflow_users"),
     "oidc-with-experiments": ({**OIDC, "mlflow_experiments": [{"name": "team-a"}]}, "mlflow_experiments"),
     "user-without-password": ({**STORES, "mlflow_users": [{"name": "alice"}]}, "mlflow_users"),

@@ -15,6 +15,7 @@ CASES = {
     "alert-for-not-a-dict": ({"prometheus_alert_for": ["TargetDown", "1m"]}, "prometheus_alert_for"),
     "tls-version-unknown": ({"prometheus_tls_min_version": "TLS11"}, "prometheus_tls_min_version"),
     "log-level-unknown": ({"prometheus_log_level": "verbose"}, "prometheus_log_level"),
+    "mlflow-auth-unknown": ({"prometheus_mlflow_auth": "ldap"}, "prometheus_mlflow_auth"),
     # rules of preflight.yml
     "retention-time-not-a-duration": ({"prometheus_retention_time": "30 days"}, "prometheus_retention_time"),
     "retention-time-without-unit": ({"prometheus_retention_time": "30"}, "prometheus_retention_time"),

@@ -51,6 +51,23 @@ def test_the_policy_claim_aggregates_group_attributes():
     assert policy["config"]["multivalued"] == "true"
 
 
+def test_a_script_client_issues_tokens_for_another_application():
+    # The stack's mlflow-cli: a password grant without browser or secret, whose access tokens
+    # MLflow (client mlflow) accepts.
+    entry = {"client_id": "mlflow-cli", "public": True, "standard_flow": False, "direct_access_grants": True,
+             "audience": "mlflow", "mappers": ["groups", "audience"]}
+    assert client_errors([entry]) == []
+    [spec] = clients([entry])
+    assert (spec["public_client"], spec["standard_flow_enabled"], spec["direct_access_grants_enabled"]) == (
+        True, False, True)
+    assert spec["redirect_uris"] == []
+    audience = next(m for m in spec["protocol_mappers"] if m["name"] == "audience")
+    assert audience["config"]["included.client.audience"] == "mlflow"
+    assert audience["config"]["access.token.claim"] == "true"
+    groups = next(m for m in spec["protocol_mappers"] if m["name"] == "groups")
+    assert groups["config"]["access.token.claim"] == "true"
+
+
 def test_a_machine_client_needs_no_redirect_uris():
     entry = {"client_id": "robot", "standard_flow": False, "service_accounts": True}
     assert client_errors([entry]) == []
@@ -73,6 +90,8 @@ def test_an_absent_client_needs_nothing_else():
     (dict(APP, colour="blue"), "unknown keys colour"),
     (dict(APP, public=True, secret="s3cret-value"), "public client has no secret"),
     (dict(APP, state="gone"), "state must be present or absent"),
+    (dict(APP, audience=""), "audience must be the client_id"),
+    (dict(APP, audience=["mlflow"]), "audience must be the client_id"),
 ])
 def test_unusable_entries_are_named(entry, fragment):
     [error] = client_errors([entry], "keycloak_clients_extra")

@@ -94,6 +94,14 @@ def test_credentials_come_from_files():
     assert "basic_auth" not in found["traefik"] and "authorization" not in found["gpu"]
 
 
+def test_a_job_without_a_user_sends_no_credentials():
+    # MLflow with OIDC serves /metrics without sign-in; the role then passes no MLflow user.
+    found = jobs(users=dict(SETTINGS["users"], mlflow=""))
+    assert "basic_auth" not in found["mlflow"] and "authorization" not in found["mlflow"]
+    assert targets(found["mlflow"]) == [(["tracker:5443"], {"instance": "tracker"})]
+    assert found["node"]["basic_auth"]["username"] == "prometheus"
+
+
 def test_probes_cover_every_public_hostname_through_the_local_blackbox_exporter():
     found = jobs(blackbox=BLACKBOX, probe_targets_extra=["www.example.org:443", "s3.example.org:443"])
     assert targets(found["blackbox"]) == [(["127.0.0.1:9115"], {"instance": "mon"})]
