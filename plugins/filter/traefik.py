@@ -15,22 +15,32 @@ from ansible_collections.mlox.stack.plugins.module_utils import _services
 from ansible_collections.mlox.stack.plugins.plugin_utils import _filters
 
 # The stack services the edge publishes, and how: UIs without a login of their own sit behind
-# forward auth (oauth2-proxy).
+# forward auth (oauth2-proxy). `paths` are the path prefixes a route publishes (none: every path),
+# `refused_paths` regular expressions (Go RE2) of paths it refuses even under those prefixes.
+# Keycloak publishes what users and OIDC clients need (upstream's "exposed path
+# recommendations"): never the admin console and admin API (/admin/), nor the master realm, where
+# the admins sign in (its endpoints, with ;parameters, and its RFC 8414 metadata).
 STACK_ROUTES = {
     "minio": {"auth": "none"},
     "minio_console": {"auth": "none"},
     "mlflow": {"auth": "none"},
-    "keycloak": {"auth": "none"},
+    "keycloak": {
+        "auth": "none",
+        "paths": ["/realms/", "/resources/", "/.well-known/"],
+        "refused_paths": [r"(?i)^(/\.well-known/[^/]+)?/realms/master([/;]|$)"],
+    },
     "prometheus": {"auth": "forward"},
     "alertmanager": {"auth": "forward"},
 }
 AUTH_MODES = ("none", "forward")
-ROUTE_KEYS = {"name", "hostname", "urls", "auth", "health_path"}
-OVERRIDE_KEYS = {"enabled", "hostname", "urls", "auth", "health_path"}
+ROUTE_KEYS = {"name", "hostname", "urls", "auth", "health_path", "paths", "refused_paths"}
+OVERRIDE_KEYS = {"enabled", "hostname", "urls", "auth", "health_path", "paths", "refused_paths"}
 DASHBOARD = "traefik"
 # Router and service names become file-provider keys and label a route in every message.
 _NAME = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 _LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$", re.IGNORECASE)
+# Paths go into router rules between backticks: printable ASCII without backtick or space.
+_PATH = re.compile(r"^/[!-_a-~]*$")
 
 
 def is_dns_name(value):
@@ -67,6 +77,28 @@ def _route_errors(route, where):
     health_path = route.get("health_path", "/")
     if not isinstance(health_path, str) or not health_path.startswith("/"):
         errors.append("%s: health_path must start with /, got %r" % (where, health_path))
+    errors.extend(_paths_errors(route, where))
+    return errors
+
+
+def _paths_errors(route, where):
+    errors = []
+    paths = route.get("paths", [])
+    if not isinstance(paths, list) or not all(isinstance(path, str) and _PATH.match(path) for path in paths):
+        errors.append("%s: paths must be a list of path prefixes such as /api/ (printable, no spaces or backticks),"
+                      " got %r" % (where, paths))
+    refused = route.get("refused_paths", [])
+    if not isinstance(refused, list):
+        return errors + ["%s: refused_paths must be a list of regular expressions, got %r" % (where, refused)]
+    for pattern in refused:
+        if not isinstance(pattern, str) or not pattern or "`" in pattern or not pattern.isprintable():
+            errors.append("%s: refused_paths takes regular expressions without backticks or control characters,"
+                          " got %r" % (where, pattern))
+            continue
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            errors.append("%s: refused_paths: %r is not a regular expression (%s)" % (where, pattern, error))
     return errors
 
 
@@ -113,7 +145,9 @@ def traefik_routes(groups, hostvars, domain, overrides=None, extra_routes=None, 
     (when enabled), then the team's own routes.
 
     Each route: name, hostname, urls (backends; empty for the dashboard, served by Traefik
-    itself), auth (none or forward), health_path (what the role asks after a change).
+    itself), auth (none or forward), health_path (what the role asks after a change), paths (the
+    path prefixes it publishes; empty: all) and refused_paths (regular expressions of paths it
+    refuses).
     """
     overrides = overrides or {}
     extra_routes = extra_routes or []
@@ -127,12 +161,16 @@ def traefik_routes(groups, hostvars, domain, overrides=None, extra_routes=None, 
         if not override.get("enabled", True) or not (endpoints or override.get("urls")):
             continue
         record = _services.service(name)
+        paths = list(override.get("paths", defaults.get("paths", [])))
         routes.append({
             "name": name.replace("_", "-"),
             "hostname": _services.public_hostname(name, domain, override.get("hostname")),
             "urls": list(override.get("urls") or [endpoint["url"] for endpoint in endpoints]),
             "auth": override.get("auth", defaults["auth"]),
-            "health_path": override.get("health_path", record["health_path"] or "/"),
+            # A published path: the check after a change then reaches the backend.
+            "health_path": override.get("health_path", record["health_path"] or (paths[:1] or ["/"])[0]),
+            "paths": paths,
+            "refused_paths": list(override.get("refused_paths", defaults.get("refused_paths", []))),
         })
     if dashboard:
         routes.append({
@@ -141,6 +179,8 @@ def traefik_routes(groups, hostvars, domain, overrides=None, extra_routes=None, 
             "urls": [],
             "auth": "forward",
             "health_path": "/dashboard/",
+            "paths": [],
+            "refused_paths": [],
         })
     for route in extra_routes:
         routes.append({
@@ -148,7 +188,9 @@ def traefik_routes(groups, hostvars, domain, overrides=None, extra_routes=None, 
             "hostname": route["hostname"],
             "urls": list(route["urls"]),
             "auth": route.get("auth", "none"),
-            "health_path": route.get("health_path", "/"),
+            "health_path": route.get("health_path", (route.get("paths", [])[:1] or ["/"])[0]),
+            "paths": list(route.get("paths", [])),
+            "refused_paths": list(route.get("refused_paths", [])),
         })
     taken = {}
     for route in routes:

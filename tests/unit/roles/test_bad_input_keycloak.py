@@ -23,6 +23,8 @@ CASES = {
     "admin-names-equal": ({**BASE, "keycloak_admin_username": "mlox-bootstrap"}, "keycloak_admin_username"),
     "no-database": ({"mlox_domain": "example.org"}, "keycloak_database_host"),
     "no-public-url": ({"keycloak_database_host": "db.example.org"}, "keycloak_public_url"),
+    "admin-url-with-path": ({**BASE, "keycloak_admin_url": "https://kc-1.internal:8443/admin/"}, "keycloak_admin_url"),
+    "admin-url-over-http": ({**BASE, "keycloak_admin_url": "http://kc-1.internal:8080"}, "keycloak_admin_url"),
     "trusted-proxy-by-name": ({**BASE, "keycloak_trusted_proxies": ["edge.example.org"]},
                               "keycloak_trusted_proxies"),
     "group-without-name": ({**BASE, "keycloak_groups": [{"attributes": {}}]}, "keycloak_groups"),

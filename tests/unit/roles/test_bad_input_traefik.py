@@ -45,6 +45,11 @@ CASES = {
                                  "traefik_route_overrides"),
     "override-hostname-not-dns": ({**BASE, "traefik_route_overrides": {"mlflow": {"hostname": "ml flow"}}},
                                   "traefik_route_overrides"),
+    "route-path-with-backtick": ({**BASE, "traefik_extra_routes": [{**APP, "paths": ["/api`) || Path(`/"]}]},
+                                 "traefik_extra_routes"),
+    "override-refused-not-a-regex": ({**BASE, "traefik_route_overrides": {"keycloak": {"refused_paths": ["(/admin"]}}},
+                                     "traefik_route_overrides"),
+    "backend-user-with-colon": ({**BASE, "traefik_prometheus_user": "ad:min"}, "traefik_prometheus_user"),
 }
 
 

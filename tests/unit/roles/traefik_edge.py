@@ -29,14 +29,17 @@ def traefik_binary(tmp_path_factory):
 
 
 class Backend(http.server.ThreadingHTTPServer):
-    """A plain backend on loopback that records the headers of every request it gets."""
+    """A plain backend on loopback that records the headers (`seen`) and the path (`paths`) of
+    every request it gets."""
 
     def __init__(self):
         seen = self.seen = []
+        paths = self.paths = []
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self):  # pylint: disable=invalid-name
                 seen.append(dict(self.headers))
+                paths.append(self.path)
                 body = b"the protected UI"
                 self.send_response(200)
                 self.send_header("Content-Length", str(len(body)))
@@ -66,9 +69,11 @@ class Edge:
             "traefik.yml.j2": workdir / "traefik.yml",
             "edge.yml.j2": dynamic / "edge.yml",
             "routes.yml.j2": dynamic / "routes.yml",
+            "backend-auth.yml.j2": dynamic / "backend-auth.yml",
         }, dict(role_vars, _traefik_dynamic_dir=str(dynamic)))
         self.static = yaml.safe_load((workdir / "traefik.yml").read_text())
         self.routes = yaml.safe_load((dynamic / "routes.yml").read_text())
+        self.backend_auth = yaml.safe_load((dynamic / "backend-auth.yml").read_text()) or {}
         self.edge = yaml.safe_load((dynamic / "edge.yml").read_text())
         self.context = ssl.create_default_context(cafile=str(ca_file))
         with open(self.log, "wb") as stream:

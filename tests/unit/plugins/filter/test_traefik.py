@@ -5,6 +5,8 @@
 """The routes of the edge (mlox.stack.traefik_routes) and the checks of the team's routes
 (mlox.stack.traefik_route_errors), called as Ansible calls them."""
 
+import re
+
 import pytest
 from ansible.errors import AnsibleFilterError
 
@@ -41,7 +43,7 @@ def test_one_route_per_stack_service_with_hosts():
     assert sorted(found) == ["minio", "minio-console", "mlflow", "prometheus"]
     assert found["minio"] == {
         "name": "minio", "hostname": "s3.example.org", "auth": "none", "health_path": "/minio/health/live",
-        "urls": ["https://10.0.0.5:9000", "https://[fd00::7]:9000"]}
+        "urls": ["https://10.0.0.5:9000", "https://[fd00::7]:9000"], "paths": [], "refused_paths": []}
     assert found["minio-console"]["hostname"] == "minio.example.org"
     assert found["minio-console"]["urls"] == ["https://10.0.0.5:9001", "https://[fd00::7]:9001"]
     assert found["mlflow"]["urls"] == ["https://tracker:5000"]
@@ -70,9 +72,36 @@ def test_dashboard_and_extra_routes_come_last():
     assert [route["name"] for route in found][-3:] == ["traefik", "app", "docs"]
     dashboard, app, docs = found[-3:]
     assert dashboard == {"name": "traefik", "hostname": "traefik.example.org", "urls": [], "auth": "forward",
-                         "health_path": "/dashboard/"}
-    assert app == {**APP, "auth": "none", "health_path": "/"}
+                         "health_path": "/dashboard/", "paths": [], "refused_paths": []}
+    assert app == {**APP, "auth": "none", "health_path": "/", "paths": [], "refused_paths": []}
     assert docs["auth"] == "forward"
+
+
+def test_keycloak_publishes_what_users_and_clients_need_and_never_the_admins_side():
+    found = by_name(routes(groups={**GROUPS, "mlox_keycloak": ["edge"]}))["keycloak"]
+    assert found["paths"] == ["/realms/", "/resources/", "/.well-known/"]
+    # The check after a change asks a published path, which reaches Keycloak.
+    assert found["health_path"] == "/realms/"
+    refused = [re.compile(pattern) for pattern in found["refused_paths"]]
+
+    def is_refused(path):
+        return any(pattern.search(path) for pattern in refused)
+
+    for path in ("/realms/master", "/realms/master/", "/realms/master/protocol/openid-connect/auth",
+                 "/realms/Master/account", "/realms/master;jsessionid=1/protocol/openid-connect/token",
+                 "/.well-known/oauth-authorization-server/realms/master"):
+        assert is_refused(path), path
+    for path in ("/realms/mlox/protocol/openid-connect/auth", "/realms/masters/account", "/realms/mlox/master",
+                 "/.well-known/openid-configuration/realms/mlox", "/resources/x/login/keycloak.v2/css/login.css"):
+        assert not is_refused(path), path
+
+
+def test_paths_of_a_route_can_be_changed_and_reopened():
+    keycloak = {**GROUPS, "mlox_keycloak": ["edge"]}
+    found = by_name(routes(groups=keycloak, overrides={"keycloak": {"paths": [], "refused_paths": []}}))["keycloak"]
+    assert (found["paths"], found["refused_paths"], found["health_path"]) == ([], [], "/")
+    app = routes(extra=[{**APP, "paths": ["/api/", "/ui/"], "refused_paths": ["^/api/admin"]}])[-1]
+    assert (app["paths"], app["refused_paths"], app["health_path"]) == (["/api/", "/ui/"], ["^/api/admin"], "/api/")
 
 
 def test_no_hosts_no_routes():
@@ -107,6 +136,16 @@ def test_bad_routes_are_refused_with_the_reasons():
     ([], {"mlflow": {"hostname": "ml flow"}}, "traefik_route_overrides.mlflow: hostname 'ml flow'"),
     ([], {"mlflow": {"port": 1}}, "traefik_route_overrides.mlflow: unknown keys port"),
     ([], {"mlflow": "off"}, "traefik_route_overrides.mlflow must be a dict"),
+    # Paths go between backticks into the router rule: nothing may end the string early.
+    ([{**APP, "paths": ["/api`) || PathPrefix(`/"]}], None, "paths must be a list of path prefixes"),
+    ([{**APP, "paths": ["/a b"]}], None, "paths must be a list of path prefixes"),
+    ([{**APP, "paths": ["api/"]}], None, "paths must be a list of path prefixes"),
+    ([{**APP, "paths": "/api/"}], None, "paths must be a list of path prefixes"),
+    ([], {"keycloak": {"refused_paths": "^/admin"}}, "refused_paths must be a list of regular expressions"),
+    ([], {"keycloak": {"refused_paths": ["(^/admin"]}}, "'(^/admin' is not a regular expression"),
+    ([], {"keycloak": {"refused_paths": ["^/admin`)"]}}, "refused_paths takes regular expressions without backticks"),
+    ([], {"keycloak": {"refused_paths": ["^/a\ndmin"]}}, "refused_paths takes regular expressions without"),
+    ([], {"keycloak": {"refused_paths": [""]}}, "refused_paths takes regular expressions without"),
 ])
 def test_route_errors(extra, overrides, message):
     errors = FILTERS["traefik_route_errors"](extra, overrides)
