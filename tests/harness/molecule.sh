@@ -51,10 +51,16 @@ declare -A distro_plan=(
   # ACME on the newer one.
   [traefik]=12
   [traefik-acme]=13
+  # The whole stack: site.yml on the newer release (the older one's host side is above).
+  [stack]=13
+  [stack-multinode]=13
 )
+# Scenarios that only MLOX_TEST_MATRIX=full (or -s) runs, to keep `make test` within CI's time:
+# the multi-host stack composes what the stack scenario and the variants test one by one.
+full_matrix_only=(stack-multinode)
 # Lanes take runs in this order, then the others': the longest first, so the short ones fill
-# the end (prometheus, the newest, first of all: its verdict comes early).
-longest_first=(prometheus mlflow minio-distributed keycloak-cluster keycloak traefik traefik-acme nvidia)
+# the end (the whole stack first of all: the longest run, its verdict comes early).
+longest_first=(stack stack-multinode prometheus mlflow minio-distributed keycloak-cluster keycloak traefik traefik-acme nvidia)
 
 in_list() {
   local item="$1"
@@ -100,7 +106,10 @@ for scenario in "${ordered[@]}"; do
   [ -f "molecule/$scenario/molecule.yml" ] \
     || die "no molecule scenario '$scenario' (molecule/$scenario/molecule.yml)"
   planned="${distros[*]}"
-  [ "$full_matrix" = full ] || planned="${distro_plan[$scenario]:-13 12}"
+  if [ "$full_matrix" != full ]; then
+    planned="${distro_plan[$scenario]:-13 12}"
+    ! in_list "$scenario" "${full_matrix_only[@]}" || planned=""
+  fi
   count="${#runs[@]}"
   for distro in "${distros[@]}"; do
     in_list "$distro" "$planned" && runs+=("$scenario $distro")
@@ -185,6 +194,8 @@ checked_in_prepare=(mlflow)
 # scenario (keycloak, minio, traefik), which keeps `make test` within CI's time.
 # MLOX_TEST_MATRIX=full runs every step of every scenario.
 variants=(keycloak-cluster minio-distributed traefik-acme)
+# The whole-stack scenarios run converge, idempotence and verify too: check mode is each role's.
+variants+=(stack stack-multinode)
 
 # Converge in check mode must report zero changes on converged hosts.
 check_converged() {
