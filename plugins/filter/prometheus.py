@@ -87,12 +87,14 @@ def _stack_job(job_name, groups, hostvars, settings):
     return _job(job_name, targets, {"ca_file": settings["ca_file"]}, extra)
 
 
-def probe_targets(groups, domain, extra=()):
+def probe_targets(groups, domain, extra=(), port=None):
     """The `host:port` targets of the HTTPS probes: the public hostname of every stack service
-    that has hosts, when an edge (the group of `traefik`) serves them, then `extra`."""
-    edge_hosts = groups.get(_services.SERVICES["traefik"]["group"]) or []
+    that has hosts, when an edge (the group of `traefik`) serves them, on the edge's public `port`
+    (default the registry's), then `extra`."""
+    edge = _services.SERVICES["traefik"]
+    edge_hosts = groups.get(edge["group"]) or []
     names = _services.public_hostnames(edge_hosts[0], groups, domain) if edge_hosts else []
-    targets = ["%s:443" % name for name in names]
+    targets = ["%s:%d" % (name, int(port or edge["port"])) for name in names]
     return targets + [target for target in extra if target not in targets]
 
 
@@ -111,7 +113,8 @@ def prometheus_scrape_configs(groups, hostvars, settings):
         address = _services.base_url("https", blackbox["address"], int(blackbox["port"])).split("://", 1)[1]
         jobs.append(_job(BLACKBOX_JOB, [{"targets": [address], "labels": {"instance": blackbox["host"]}}],
                          tls_config, {"metrics_path": "/metrics"}))
-        targets = probe_targets(groups, settings.get("domain"), settings.get("probe_targets_extra") or [])
+        targets = probe_targets(groups, settings.get("domain"), settings.get("probe_targets_extra") or [],
+                                settings.get("public_port"))
         if targets:
             jobs.append(_job(PROBE_JOB, [{"targets": targets}], tls_config, {
                 "metrics_path": "/probe",

@@ -20,10 +20,13 @@ from ansible_collections.mlox.stack.plugins.plugin_utils import _filters
 # Keycloak publishes what users and OIDC clients need (upstream's "exposed path
 # recommendations"): never the admin console and admin API (/admin/), nor the master realm, where
 # the admins sign in (its endpoints, with ;parameters, and its RFC 8414 metadata).
+# The MinIO console asks for MinIO credentials itself, but the pinned release has no sign-in
+# through an identity provider, so the realm's sign-in guards it too. MLflow's metrics are for
+# Prometheus, which scrapes MLflow's own port.
 STACK_ROUTES = {
     "minio": {"auth": "none"},
-    "minio_console": {"auth": "none"},
-    "mlflow": {"auth": "none"},
+    "minio_console": {"auth": "forward"},
+    "mlflow": {"auth": "none", "refused_paths": [r"^/metrics(/|$)"]},
     "keycloak": {
         "auth": "none",
         "paths": ["/realms/", "/resources/", "/.well-known/"],

@@ -231,9 +231,19 @@ def public_hostname(name, domain, override=None):
     return "%s.%s" % (prefix, domain)
 
 
-def public_url(name, domain, override=None):
-    """Return the public HTTPS URL of service `name`."""
-    return "https://" + public_hostname(name, domain, override)
+def public_url(name, domain, override=None, port=None):
+    """Return the public HTTPS URL of service `name`; `port` is the edge's public port, named in
+    the URL when it is not HTTPS's own (443)."""
+    url = "https://" + public_hostname(name, domain, override)
+    if port in (None, ""):
+        return url
+    try:
+        number = int(port)
+    except (TypeError, ValueError):
+        raise ValueError("the public port must be a TCP port number, got %r" % (port,))
+    if not 1 <= number <= 65535:
+        raise ValueError("the public port must be between 1 and 65535, got %d" % number)
+    return url if number == 443 else "%s:%d" % (url, number)
 
 
 def public_hostnames(host, groups, domain):

@@ -9,19 +9,13 @@ import requests
 
 from signin import wait_for_login_page
 
-# The UIs whose every page needs the realm's sign-in (MinIO's console has a page of its own).
-SIGN_IN_UIS = ["mlflow", "prometheus", "alertmanager"]
+# The UIs whose every page needs the realm's sign-in.
+SIGN_IN_UIS = ["mlflow", "minio_console", "prometheus", "alertmanager"]
 
 
 @pytest.mark.parametrize("service", SIGN_IN_UIS)
 def test_a_stranger_ends_at_the_keycloak_sign_in(page, stack, service):
     page.goto(stack.url(service))
-    wait_for_login_page(page, stack)
-
-
-def test_the_minio_console_offers_the_keycloak_sign_in(page, stack):
-    page.goto(stack.url("minio_console"))
-    page.get_by_role("button", name="Login with SSO").click()
     wait_for_login_page(page, stack)
 
 

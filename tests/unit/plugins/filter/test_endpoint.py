@@ -163,6 +163,24 @@ def test_public_hostname_and_url(name, override, hostname):
     assert call("public_url", name, "example.org", override) == "https://" + hostname
 
 
+@pytest.mark.parametrize("port, url", [
+    (None, "https://mlflow.example.org"),
+    ("", "https://mlflow.example.org"),
+    (443, "https://mlflow.example.org"),
+    ("443", "https://mlflow.example.org"),
+    (9443, "https://mlflow.example.org:9443"),
+    ("8443", "https://mlflow.example.org:8443"),
+])
+def test_public_url_names_a_port_other_than_https_own(port, url):
+    assert call("public_url", "mlflow", "example.org", None, port) == url
+
+
+@pytest.mark.parametrize("port", [0, 65536, "https", [443]])
+def test_public_url_rejects_a_port_that_is_none(port):
+    with pytest.raises(AnsibleFilterError, match="public port must be"):
+        call("public_url", "mlflow", "example.org", None, port)
+
+
 @pytest.mark.parametrize("filter_name", ["public_hostname", "public_url"])
 def test_override_needs_no_domain(filter_name):
     assert call(filter_name, "mlflow", "", "ml.corp.example").endswith("ml.corp.example")

@@ -114,6 +114,12 @@ def test_probes_cover_every_public_hostname_through_the_local_blackbox_exporter(
     assert probes["relabel_configs"][-1] == {"target_label": "__address__", "replacement": "127.0.0.1:9115"}
 
 
+def test_probes_ask_the_edge_on_its_public_port():
+    found = jobs(blackbox=BLACKBOX, public_port=9443)
+    probed = found["https_probes"]["static_configs"][0]["targets"]
+    assert "mlflow.example.org:9443" in probed and all(target.endswith(":9443") for target in probed)
+
+
 def test_without_an_edge_only_the_extra_targets_are_probed():
     groups = dict(GROUPS, mlox_traefik=[])
     assert "https_probes" not in jobs(groups, blackbox=BLACKBOX)
