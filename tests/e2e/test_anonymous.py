@@ -10,7 +10,7 @@ import requests
 from signin import wait_for_login_page
 
 # The UIs whose every page needs the realm's sign-in.
-SIGN_IN_UIS = ["mlflow", "minio_console", "prometheus", "alertmanager"]
+SIGN_IN_UIS = ["mlflow", "minio_console", "prometheus", "alertmanager", "traefik"]
 
 
 @pytest.mark.parametrize("service", SIGN_IN_UIS)

@@ -29,9 +29,9 @@ root="$(cd "$here/../.." && pwd)"
 declare -A distro_plan=(
   # The older release's host side: its packages and CA trust store (base), PostgreSQL 15,
   # python3-cryptography (pki), systemd (minio), OpenJDK 17 (keycloak). Their roles run on
-  # Debian 13 in the scenarios below, with idempotence (and check mode, but in the variants):
-  # base and pki in all of them, PostgreSQL 17 under mlflow and keycloak-cluster, MinIO in
-  # mlflow and minio-distributed.
+  # Debian 13 in the scenarios below, with idempotence (and check mode, but in the variants and
+  # the stack): base and pki in all of them, PostgreSQL 17, MinIO and OpenJDK 21 (Keycloak) in
+  # the stack, PostgreSQL 17 and MinIO under mlflow too.
   [base]=12
   [postgresql]=12
   [pki]=12
@@ -39,7 +39,7 @@ declare -A distro_plan=(
   [keycloak]=12
   # Packaging; the monitoring programs (node_exporter among them) are static binaries from the
   # mirror; MLflow's venv comes from the same wheelhouse on both (the module tests run its Python
-  # 3.11 wheels); keycloak-cluster runs OpenJDK 21.
+  # 3.11 wheels).
   [installed_collection]=13
   [prometheus]=13
   [minio-distributed]=13
@@ -56,8 +56,10 @@ declare -A distro_plan=(
   [stack-multinode]=13
 )
 # Scenarios that only MLOX_TEST_MATRIX=full (or -s) runs, to keep `make test` within CI's time:
-# the multi-host stack composes what the stack scenario and the variants test one by one.
-full_matrix_only=(stack-multinode)
+# the multi-host compositions. The stack scenario converges every role of them on Debian 13, the
+# roles' own scenarios test them alone; the Keycloak cluster and distributed MinIO run here and in
+# the multi-host stack.
+full_matrix_only=(stack-multinode keycloak-cluster minio-distributed)
 # Lanes take runs in this order, then the others': the longest first, so the short ones fill
 # the end (the whole stack first of all: the longest run, its verdict comes early).
 longest_first=(stack stack-multinode prometheus mlflow minio-distributed keycloak-cluster keycloak traefik traefik-acme nvidia)
