@@ -27,11 +27,13 @@ timed() {
 
 log="$(mktemp --suffix=.deploy.log)"
 log "preparing: image, mirror and venv (not measured); output in $log"
-bash "$root/tests/harness/setup-venv.sh" >> "$log" 2>&1
 ensure_docker
-"$root/tests/harness/images/build.sh" "${MLOX_DEMO_DISTRO:-13}" >> "$log" 2>&1
-"$root/tests/harness/mirror/build.sh" >> "$log" 2>&1
-bash "$demo" down >> "$log" 2>&1
+{
+  bash "$root/tests/harness/setup-venv.sh"
+  "$root/tests/harness/images/build.sh" "${MLOX_DEMO_DISTRO:-13}"
+  "$root/tests/harness/mirror/build.sh"
+  bash "$demo" down
+} >> "$log" 2>&1
 
 log "cold deploy: a fresh container, the whole site.yml"
 cold="$(timed bash "$demo" up)"

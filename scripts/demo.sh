@@ -24,8 +24,9 @@ inventory="$root/inventories/demo/demo.mlox.yml"
 port="${MLOX_DEMO_PORT:-9443}"
 distro="${MLOX_DEMO_DISTRO:-13}"
 secrets_dir="$HOME/.mlox/demo"
-[[ "$port" =~ ^[0-9]+$ ]] && [ "$port" -ge 1 ] && [ "$port" -le 65535 ] \
-  || die "MLOX_DEMO_PORT must be a TCP port, not '$port'"
+if ! [[ "$port" =~ ^[0-9]+$ ]] || [ "$port" -lt 1 ] || [ "$port" -gt 65535 ]; then
+  die "MLOX_DEMO_PORT must be a TCP port, not '$port'"
+fi
 
 export ANSIBLE_COLLECTIONS_PATH="$root/.collections"
 export PATH="$root/.venv/bin:$PATH"
@@ -119,9 +120,13 @@ up() {
 }
 
 down() {
-  command -v docker > /dev/null 2>&1 && docker info > /dev/null 2>&1 || die "no Docker engine answers"
-  docker rm --force "$container" > /dev/null 2>&1 && log "removed the container $container" || true
-  docker network rm "$network" > /dev/null 2>&1 && log "removed the network $network" || true
+  docker info > /dev/null 2>&1 || die "no Docker engine answers"
+  if docker rm --force "$container" > /dev/null 2>&1; then
+    log "removed the container $container"
+  fi
+  if docker network rm "$network" > /dev/null 2>&1; then
+    log "removed the network $network"
+  fi
   if [ -d "$secrets_dir" ]; then
     rm -rf "$secrets_dir"
     log "removed the demo's secrets $secrets_dir"

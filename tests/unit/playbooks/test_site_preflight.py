@@ -114,14 +114,14 @@ def assert_passed_preflight_then_reached_hosts(run, hosts):
     assert len(names) == 2 and names[0] == PREFLIGHT_PLAY, run.text
     assert run.failures(0) == [], "the preflight failed:\n" + run.text
     failures = run.failures(1)
-    assert {host for _, host, _ in failures} == set(hosts), run.text
-    assert all(NO_CONNECTION in result.get("msg", "") for _, _, result in failures), run.text
+    assert {failure[1] for failure in failures} == set(hosts), run.text
+    assert all(NO_CONNECTION in failure[2].get("msg", "") for failure in failures), run.text
 
 
 def test_a_missing_required_group_stops_the_run_before_any_host(tmp_path):
     run = SiteRun(tmp_path, inventory(without("mlox_postgresql")))
     message = assert_stopped_in_preflight(run, "mlox_postgresql")
-    assert {host for _, host, _ in run.results(0)} == {"localhost"}, run.text
+    assert {result[1] for result in run.results(0)} == {"localhost"}, run.text
     assert "mlox_external_services" in message and "docs/inventory.md" in message
     assert "mlox_minio" not in message
 

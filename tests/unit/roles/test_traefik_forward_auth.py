@@ -127,8 +127,8 @@ def test_a_signed_in_member_reaches_the_backend_as_themself(edge, provider, back
     # A header whose name aliases the one forward auth sets must not reach the backend, where
     # a framework that folds `_` into `-` could take it for the signed-in user. Credentials the
     # browser sends are replaced by the edge's own.
-    status, _headers, body = edge.get(UI_HOST, "/graph", session, {"X_Auth_Request_User": "someone-else",
-                                                                    "Authorization": "Basic c29tZW9uZTplbHNl"})
+    disguised = {"X_Auth_Request_User": "someone-else", "Authorization": "Basic c29tZW9uZTplbHNl"}
+    status, _headers, body = edge.get(UI_HOST, "/graph", session, disguised)
     assert (status, body) == (200, b"the protected UI")
     assert len(backend.seen) == 1
     assert backend.seen[0]["X-Auth-Request-User"] == ADMIN["sub"]
