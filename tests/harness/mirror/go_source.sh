@@ -15,11 +15,13 @@ go_source() {
   chmod -R u+w "$dest"
 }
 
-# go_build_source <source dir> <output dir> <ldflags> <package>...: static linux binaries of the
-# packages (paths relative to the source, such as ./cmd/amtool), as go_install builds them.
+# go_build_source <source dir> <output dir> <ldflags> [go build flag...] <package>...: static linux
+# binaries of the packages (paths relative to the source, such as ./cmd/amtool), as go_install
+# builds them. A go.work in the source names nested modules that module zips leave out, so the
+# build uses go.mod alone, as go_install does.
 go_build_source() {
   local src="$1" out="$2" ldflags="$3"
   shift 3
   (cd "$src" && CGO_ENABLED=0 GOOS=linux GOARCH="$(mirror_arch)" GOFLAGS="-trimpath -buildvcs=false" \
-    go build -ldflags "-s -w $ldflags" -o "$out/" "$@")
+    GOWORK=off go build -ldflags "-s -w $ldflags" -o "$out/" "$@")
 }
