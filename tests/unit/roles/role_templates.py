@@ -54,3 +54,13 @@ def render(workdir, roles, templates, role_vars, groups=None):
         suppress_env_files=True)
     output = "".join(event.get("stdout", "") + "\n" for event in run.events)
     assert run.status == "successful", "rendering %s failed:\n%s" % (", ".join(templates), output)
+
+
+def read_env_file(path):
+    """KEY=VALUE lines, as systemd's EnvironmentFile reads them (the template quotes nothing)."""
+    settings = {}
+    for line in path.read_text().splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            key, _sep, value = line.partition("=")
+            settings[key.strip()] = value
+    return settings

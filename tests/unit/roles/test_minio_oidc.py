@@ -28,7 +28,7 @@ import pytest
 from ansible_collections.mlox.stack.tests.unit.plugins.modules.mlflow_server import free_port, mirror_root
 from oidc_provider import DISCOVERY_PATH, StubOpenIdProvider
 from released_programs import stop_program
-from role_templates import render, role_default
+from role_templates import read_env_file, render, role_default
 from throwaway_tls import make_tls
 
 DOMAIN = "example.test"
@@ -42,16 +42,6 @@ def render_env_file(workdir, role_vars, groups=None):
     dest = workdir / "minio.env"
     render(workdir, ["_common", "minio"], {"minio.env.j2": dest}, role_vars, groups)
     return dest
-
-
-def read_env_file(path):
-    """KEY=VALUE lines, as systemd's EnvironmentFile reads them (the template quotes nothing)."""
-    settings = {}
-    for line in path.read_text().splitlines():
-        if line.strip() and not line.lstrip().startswith("#"):
-            key, _sep, value = line.partition("=")
-            settings[key.strip()] = value
-    return settings
 
 
 @pytest.fixture

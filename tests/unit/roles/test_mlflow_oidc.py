@@ -28,7 +28,7 @@ import yaml
 from ansible_collections.mlox.stack.tests.unit.plugins.modules.mlflow_server import (
     MlflowServer, free_port, mirror_root, pinned_version, server_venv)
 from oidc_provider import DISCOVERY_PATH, StubOpenIdProvider
-from role_templates import render
+from role_templates import read_env_file, render
 
 ROOT = Path(__file__).resolve().parents[3]
 ROLE = ROOT / "roles" / "mlflow"
@@ -45,16 +45,6 @@ def render_env_file(workdir, role_vars, groups=None):
     dest = workdir / "mlflow.env"
     render(workdir, ["_common", "mlflow"], {"mlflow.env.j2": dest}, role_vars, groups)
     return dest
-
-
-def read_env_file(path):
-    """KEY=VALUE lines, as systemd's EnvironmentFile reads them (the template quotes nothing)."""
-    settings = {}
-    for line in path.read_text().splitlines():
-        if line.strip() and not line.lstrip().startswith("#"):
-            key, _sep, value = line.partition("=")
-            settings[key.strip()] = value
-    return settings
 
 
 def request(port, path, method="GET", headers=None, body=None):
