@@ -9,18 +9,28 @@ import json
 import os
 import secrets
 import subprocess
+from pathlib import Path
 
 import pytest
 import requests
+import yaml
 
 from ansible_collections.mlox.stack.tests.unit.plugins.modules.mlflow_server import (
     mirror_root, pinned_version, server_venv)
 from signin import REALM
 
-# The mlflow role's defaults: MinIO's root user, MLflow's artifact bucket, the client's packages.
-MINIO_ROOT_USER = "mlox-root"
-ARTIFACT_BUCKET = "mlflow"
-CLIENT_PACKAGES = ("boto3==1.44.8",)
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def role_default(role, variable):
+    return yaml.safe_load((ROOT / "roles" / role / "defaults" / "main.yml").read_text())[variable]
+
+
+# The roles' defaults: MinIO's root user, MLflow's artifact bucket, the S3 client MLflow pins.
+MINIO_ROOT_USER = role_default("minio", "minio_root_user")
+ARTIFACT_BUCKET = role_default("mlflow", "mlflow_s3_bucket")
+CLIENT_PACKAGES = tuple(package for package in role_default("mlflow", "mlflow_pip_packages")
+                        if package.startswith("boto3=="))
 
 # Runs in the MLflow venv, as a user's script would; public hostnames resolve to the edge.
 RESOLVE = """
