@@ -152,7 +152,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable):
 
     def _minio_default_drives(self):
         try:
-            defaults = self.loader.load_from_file(MINIO_DEFAULTS) or {}
+            # Not through the loader's cache: the role loads the same file later, trusted as a
+            # template, and would get this copy, whose templates Ansible then refuses to render.
+            defaults = self.loader.load_from_file(MINIO_DEFAULTS, cache="none") or {}
         except Exception as e:
             raise AnsibleParserError(
                 "cannot read the minio role's default minio_drives from %s: %s"

@@ -17,9 +17,11 @@ from ansible.inventory.data import InventoryData
 from ansible.inventory.manager import InventoryManager
 from ansible.parsing.dataloader import DataLoader
 from ansible.plugins.loader import init_plugin_loader, inventory_loader
+from ansible.template import is_trusted_as_template
 from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder
 from ansible.vars.manager import VariableManager
 
+from ansible_collections.mlox.stack.plugins.inventory.stack import MINIO_DEFAULTS
 from ansible_collections.mlox.stack.plugins.module_utils._stack_description import SERVICE_GROUPS
 
 ROOT = Path(__file__).resolve().parents[4]
@@ -254,6 +256,16 @@ def test_minio_hosts_without_drives_get_the_roles_default(tmp_path):
     inventory, hosts = load(write(tmp_path, text))
     assert members(inventory, "mlox_minio") == ["s3a", "s3b"]
     assert "minio_drives" not in hosts["s3a"]
+
+
+def test_the_minio_defaults_stay_templates_for_the_role(tmp_path):
+    # The plugin reads the minio role's defaults; the role, loading them later through the same
+    # loader, must still get them trusted as templates, or its argument spec sees raw "{{ }}".
+    loader = DataLoader()
+    text = MULTINODE.replace("    vars: {minio_drives: [/srv/d1, /srv/d2]}\n", "")
+    inventory_loader.get("mlox.stack.stack").parse(InventoryData(), loader, write(tmp_path, text))
+    defaults = loader.load_from_file(MINIO_DEFAULTS, trusted_as_template=True)
+    assert is_trusted_as_template(defaults["minio_port"])
 
 
 @pytest.mark.parametrize("description, static", [
