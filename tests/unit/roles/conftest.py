@@ -11,6 +11,9 @@ role wrongly went on, check mode keeps it from changing this machine.
 
 The fixture `assert_failed_before_change` is the function of the same name below, which states
 what every bad-input test expects: `assert_failed_before_change(run, variable)`.
+
+The fixture `promtool` is the path of promtool from the mirror's release of the Prometheus the
+prometheus role pins, for the tests that check the files it must accept.
 """
 
 from __future__ import annotations
@@ -24,7 +27,11 @@ from pathlib import Path
 import ansible_runner
 import pytest
 import yaml
+
+from ansible_collections.mlox.stack.tests.unit.plugins.modules.mlflow_server import mirror_root
 from oidc_provider import StubOpenIdProvider
+from released_programs import release_arch, unpack_release
+from role_templates import role_default
 
 ROOT = Path(__file__).resolve().parents[3]
 COLLECTIONS = ROOT / ".collections"
@@ -153,3 +160,16 @@ def provider():
     stub = StubOpenIdProvider()
     yield stub
     stub.stop()
+
+
+@pytest.fixture(scope="session")
+def promtool(tmp_path_factory):
+    """promtool from the mirror's Prometheus release, at the version the prometheus role pins."""
+    version = role_default("prometheus", "prometheus_version")
+    top = "prometheus-%s.linux-%s" % (version, release_arch())
+    archive = mirror_root() / "prometheus" / version / (top + ".tar.gz")
+    if not archive.exists():
+        pytest.fail("promtool %s is not in the artifact mirror (%s); run `bash tests/harness/mirror/build.sh "
+                    "prometheus`" % (version, archive), pytrace=False)
+    return str(unpack_release(tmp_path_factory.mktemp("prometheus"), "prometheus", version, top + ".tar.gz")
+               / top / "promtool")

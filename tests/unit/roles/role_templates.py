@@ -7,6 +7,9 @@
 `render(workdir, roles, templates, role_vars)` runs one play on localhost with the defaults and
 vars of the given roles (in order, so a later role's win) and `role_vars` as extra vars (they win
 as a user's inventory would), writing each template to its destination.
+
+A template of the internal role `_common` is rendered with the inputs that the role passes to it:
+`render(..., {COMMON_WEB_CONFIG: path}, ..., play_vars=include_vars(role, "web_config"))`.
 """
 
 import os
@@ -17,6 +20,7 @@ import ansible_runner
 import yaml
 
 ROOT = Path(__file__).resolve().parents[3]
+COMMON_WEB_CONFIG = ROOT / "roles" / "_common" / "templates" / "web-config.yml.j2"
 
 
 def role_default(role, variable):
@@ -29,16 +33,27 @@ def vars_files(*roles):
     return [str(ROOT / "roles" / role / kind / "main.yml") for role in roles for kind in ("defaults", "vars")]
 
 
-def render(workdir, roles, templates, role_vars, groups=None):
-    """Render `templates` ({template path under the last role's templates/: destination path}).
+def include_vars(role, tasks_from, tasks_file="configure.yml"):
+    """The inputs (`vars:`) of the role's one task that includes the `_common` entry point `tasks_from`."""
+    tasks = yaml.safe_load((ROOT / "roles" / role / "tasks" / tasks_file).read_text())
+    found = [task["vars"] for task in tasks
+             if (task.get("ansible.builtin.include_role") or {}).get("tasks_from") == tasks_from]
+    assert len(found) == 1, "%s/tasks/%s includes _common %s %d times" % (role, tasks_file, tasks_from, len(found))
+    return found[0]
+
+
+def render(workdir, roles, templates, role_vars, groups=None, play_vars=None):
+    """Render `templates` ({template path under the last role's templates/, or an absolute one:
+    destination path}).
 
     `groups` ({group: [host, ...] or {host: host vars}}) adds inventory groups beside localhost,
-    for the defaults that depend on them; the play runs on localhost only."""
+    for the defaults that depend on them; the play runs on localhost only. `play_vars` are
+    variables of the play (below the roles' vars and `role_vars`), such as `include_vars`."""
     private = Path(workdir) / ("render-" + roles[-1])
     (private / "project").mkdir(parents=True)
     source = ROOT / "roles" / roles[-1] / "templates"
     play = [{"name": "Render templates of the role " + roles[-1], "hosts": "localhost", "gather_facts": False,
-             "vars_files": vars_files(*roles),
+             "vars": play_vars or {}, "vars_files": vars_files(*roles),
              "tasks": [{"ansible.builtin.template": {"src": str(source / name), "dest": str(dest), "mode": "0600"}}
                        for name, dest in templates.items()]}]
     (private / "project" / "render.yml").write_text(yaml.safe_dump(play, sort_keys=False))
@@ -53,7 +68,7 @@ def render(workdir, roles, templates, role_vars, groups=None):
                  "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])},
         suppress_env_files=True)
     output = "".join(event.get("stdout", "") + "\n" for event in run.events)
-    assert run.status == "successful", "rendering %s failed:\n%s" % (", ".join(templates), output)
+    assert run.status == "successful", "rendering %s failed:\n%s" % (", ".join(map(str, templates)), output)
 
 
 def read_env_file(path):

@@ -26,7 +26,7 @@ import yaml
 
 from ansible_collections.mlox.stack.tests.unit.plugins.modules.mlflow_server import free_port
 from released_programs import release_arch, stop_program, unpack_release
-from role_templates import render, role_default
+from role_templates import COMMON_WEB_CONFIG, include_vars, render, role_default
 from throwaway_tls import make_tls
 
 DOMAIN = "example.test"
@@ -79,11 +79,14 @@ def release(tmp_path_factory):
 
 
 def render_files(workdir, role_vars, templates=("alertmanager.yml.j2",)):
-    """Render the role's templates into workdir; return {template: path}."""
+    """Render the role's templates into workdir; return {template: path}. `web-config.yml.j2` is
+    the `_common` template, with the inputs that the role passes to it."""
     workdir.mkdir(parents=True, exist_ok=True)
     dests = {name: workdir / name.removesuffix(".j2") for name in templates}
-    render(workdir, ["_common", "alertmanager"], dests,
-           {"mlox_secrets_dir": str(workdir / "secrets"), **role_vars})
+    sources = {(COMMON_WEB_CONFIG if name == "web-config.yml.j2" else name): dest for name, dest in dests.items()}
+    render(workdir, ["_common", "alertmanager"], sources,
+           {"mlox_secrets_dir": str(workdir / "secrets"), **role_vars},
+           play_vars=include_vars("alertmanager", "web_config"))
     return dests
 
 

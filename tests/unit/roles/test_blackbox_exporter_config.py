@@ -28,7 +28,7 @@ import yaml
 
 from ansible_collections.mlox.stack.tests.unit.plugins.modules.mlflow_server import free_port
 from released_programs import release_arch, stop_program, unpack_release
-from role_templates import render, role_default
+from role_templates import COMMON_WEB_CONFIG, include_vars, render, role_default
 from throwaway_tls import make_tls
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -45,10 +45,12 @@ def blackbox_exporter(tmp_path_factory):
 
 
 def rendered(workdir, role_vars):
-    """blackbox.yml and web-config.yml as the role writes them, TLS files in workdir/tls."""
+    """blackbox.yml and web-config.yml as the role writes them (the web config from the `_common`
+    template with the role's inputs), TLS files in workdir/tls."""
     config, web_config = workdir / "blackbox.yml", workdir / "web-config.yml"
-    render(workdir, ["_common", ROLE], {"blackbox.yml.j2": config, "web-config.yml.j2": web_config},
-           {"_blackbox_exporter_tls_dir": str(workdir / "tls"), **role_vars})
+    render(workdir, ["_common", ROLE], {"blackbox.yml.j2": config, COMMON_WEB_CONFIG: web_config},
+           {"_blackbox_exporter_tls_dir": str(workdir / "tls"), **role_vars},
+           play_vars=include_vars(ROLE, "web_config"))
     return config, web_config
 
 

@@ -14,10 +14,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ansible_collections.mlox.stack.tests.unit.plugins.modules.mlflow_server import mirror_root
-from released_programs import release_arch, unpack_release
-from role_templates import role_default
-
 ROOT = Path(__file__).resolve().parents[3]
 RULES_DIR = ROOT / "roles" / "prometheus" / "files" / "rules"
 TESTS_DIR = Path(__file__).resolve().parent / "prometheus_rules"
@@ -37,19 +33,6 @@ def alerts(path):
     """The alerting rules of a rule file, with the name of their group."""
     document = yaml.safe_load(path.read_text())
     return [(group["name"], rule) for group in document["groups"] for rule in group["rules"] if "alert" in rule]
-
-
-@pytest.fixture(scope="module")
-def promtool(tmp_path_factory):
-    """promtool from the mirror's Prometheus release, at the version the role pins."""
-    version = role_default("prometheus", "prometheus_version")
-    top = "prometheus-%s.linux-%s" % (version, release_arch())
-    archive = mirror_root() / "prometheus" / version / (top + ".tar.gz")
-    if not archive.exists():
-        pytest.fail("promtool %s is not in the artifact mirror (%s); run `bash tests/harness/mirror/build.sh "
-                    "prometheus`" % (version, archive), pytrace=False)
-    return str(unpack_release(tmp_path_factory.mktemp("prometheus"), "prometheus", version, top + ".tar.gz")
-               / top / "promtool")
 
 
 def run_promtool(promtool, *args, cwd=None):
