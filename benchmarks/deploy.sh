@@ -38,8 +38,12 @@ ensure_docker
 log "cold deploy: a fresh container, the whole site.yml"
 cold="$(timed bash "$demo" up)"
 log "cold deploy took $cold s; re-running on the deployed host"
+rerun_start="$(wc -l < "$log")"
 warm="$(timed bash "$demo" up)"
-log "re-run took $warm s; removing the demo"
+# The re-run must change nothing: the sum of changed= over its play recap.
+rerun_changed="$(tail -n "+$((rerun_start + 1))" "$log" \
+  | sed -n 's/.* changed=\([0-9]*\) .*/\1/p' | awk '{ sum += $1 } END { print sum + 0 }')"
+log "re-run took $warm s and changed $rerun_changed tasks; removing the demo"
 bash "$demo" down >> "$log" 2>&1
 
 mkdir -p "$results"
@@ -51,6 +55,7 @@ file="$results/deploy-$(date -u +%Y-%m-%d).txt"
   echo "memory: $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
   echo "target: one container, Debian ${MLOX_DEMO_DISTRO:-13}, every service (inventories/demo/demo.mlox.yml)"
   echo "cold deploy (fresh host, warm mirror): $cold s"
-  echo "re-run (no changes): $warm s"
+  echo "re-run: $warm s, $rerun_changed tasks changed"
 } | tee "$file"
 log "written to $file"
+[ "$rerun_changed" -eq 0 ] || die "the re-run changed $rerun_changed tasks; a converged stack must change none"
