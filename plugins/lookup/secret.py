@@ -9,7 +9,7 @@ DOCUMENTATION = r"""
 name: secret
 short_description: A secret of the stack, read or generated once under mlox_secrets_dir
 version_added: 0.8.0
-author: mlox.stack contributors
+author: mlox.stack contributors (!UNKNOWN)
 description:
   - Returns the secret of one kind from its file on the controller, under O(secrets_dir). The
     kinds, their files, lengths and character classes are listed in the collection's secret
