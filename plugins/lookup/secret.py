@@ -85,7 +85,9 @@ EXAMPLES = r"""
 
 - name: Use Prometheus' password only when its role has created it
   ansible.builtin.debug:
-    msg: "{{ 'present' if lookup('mlox.stack.secret', 'prometheus_basic_auth_password', path_only=true) is file else 'absent' }}"
+    msg: >-
+      {{ 'present' if lookup('mlox.stack.secret', 'prometheus_basic_auth_password', path_only=true) is file
+         else 'absent' }}
 """
 
 RETURN = r"""
