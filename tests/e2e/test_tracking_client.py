@@ -104,7 +104,7 @@ def test_the_mlflow_client_logs_a_run_and_registers_a_model_into_s3(client_venv,
     content = run_in(client_venv, READ_OBJECT, stack, {
         "E2E_S3": stack.url("minio").rstrip("/"),
         "E2E_S3_USER": MINIO_ROOT_USER,
-        "E2E_S3_SECRET": stack.secret("minio", "root_password"),
+        "E2E_S3_SECRET": stack.secret("minio_root_password"),
         "E2E_BUCKET": ARTIFACT_BUCKET,
         "E2E_KEY": key,
     })
