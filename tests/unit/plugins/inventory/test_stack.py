@@ -16,15 +16,17 @@ from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.inventory.data import InventoryData
 from ansible.inventory.manager import InventoryManager
 from ansible.parsing.dataloader import DataLoader
-from ansible.plugins.loader import init_plugin_loader, inventory_loader
+from ansible.plugins.loader import inventory_loader
 from ansible.template import is_trusted_as_template
-from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder
 from ansible.vars.manager import VariableManager
 
 from ansible_collections.mlox.stack.plugins.inventory.stack import MINIO_DEFAULTS
 from ansible_collections.mlox.stack.plugins.module_utils._stack_description import SERVICE_GROUPS
 
 ROOT = Path(__file__).resolve().parents[4]
+
+# Plugins load through Ansible's loader (tests/unit/plugins/conftest.py).
+pytestmark = pytest.mark.usefixtures("collection_loader")
 STACK_GROUPS = sorted(SERVICE_GROUPS.values()) + ["mlox_gpu"]
 
 ALL_IN_ONE = """
@@ -62,29 +64,6 @@ GPU_WORKER = MULTINODE + """
     connection: local
     labels: [gpu, a100]
 """
-
-
-def collection_modules():
-    return {name: module for name, module in sys.modules.items()
-            if name == "ansible_collections" or name.startswith("ansible_collections.")}
-
-
-@pytest.fixture(scope="module", autouse=True)
-def collection_loader():
-    """Let Ansible's plugin loader find mlox.stack.* in the checkout, as the CLI does.
-
-    The collection finder must import the collection itself (it reads the collection's metadata
-    then), so the modules that plain imports loaded step aside meanwhile and come back after.
-    """
-    plain = collection_modules()
-    for name in plain:
-        del sys.modules[name]
-    init_plugin_loader([str(ROOT / ".collections")])
-    yield
-    _AnsibleCollectionFinder._remove()
-    for name in collection_modules():
-        del sys.modules[name]
-    sys.modules.update(plain)
 
 
 def write(tmp_path, text, name="stack.mlox.yml"):

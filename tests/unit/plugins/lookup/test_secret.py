@@ -7,13 +7,12 @@
 import re
 import stat
 import string
-import sys
 from pathlib import Path
 
 import pytest
 from ansible.errors import AnsibleError
 from ansible.parsing.dataloader import DataLoader
-from ansible.plugins.loader import init_plugin_loader, lookup_loader
+from ansible.plugins.loader import lookup_loader
 from ansible.template import Templar
 
 try:
@@ -21,32 +20,12 @@ try:
 except ImportError:  # ansible-core < 2.19 templates every string
     def trust_as_template(value):
         return value
-from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder
 
 ROOT = Path(__file__).resolve().parents[4]
 LETTERS_DIGITS = set(string.ascii_letters + string.digits)
 
-
-def collection_modules():
-    return {name: module for name, module in sys.modules.items()
-            if name == "ansible_collections" or name.startswith("ansible_collections.")}
-
-
-@pytest.fixture(scope="module", autouse=True)
-def collection_loader():
-    """Let Ansible's plugin loader find mlox.stack.* in the checkout, as the CLI does.
-
-    The collection finder must import the collection itself, so the modules that plain imports
-    loaded step aside meanwhile and come back after."""
-    plain = collection_modules()
-    for name in plain:
-        del sys.modules[name]
-    init_plugin_loader([str(ROOT / ".collections")])
-    yield
-    _AnsibleCollectionFinder._remove()
-    for name in collection_modules():
-        del sys.modules[name]
-    sys.modules.update(plain)
+# Plugins load through Ansible's loader (tests/unit/plugins/conftest.py).
+pytestmark = pytest.mark.usefixtures("collection_loader")
 
 
 @pytest.fixture(name="registry")
